@@ -1,0 +1,21 @@
+"""Dependency aliases for routes: settings and the services built once per app."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ..editing.service import EditingService
+from ..settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_editing(request: Request) -> EditingService:
+    return request.app.state.editing
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EditingDep = Annotated[EditingService, Depends(get_editing)]

@@ -1,0 +1,1 @@
+"""Command line: thin commands over the same services as the API."""

@@ -1,0 +1,1 @@
+"""Editing service: joins the draft store, safe downloads and the pure draft operations."""

@@ -1,0 +1,5 @@
+"""Safe downloads of untrusted URLs (SSRF policy, limits, retries, resume)."""
+from .client import Fetched, FetchError, FetchLimits, SafeFetcher
+from .policy import address_allowed
+
+__all__ = ["Fetched", "FetchError", "FetchLimits", "SafeFetcher", "address_allowed"]

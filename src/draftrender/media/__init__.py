@@ -1,0 +1,4 @@
+"""Facts about media files, read with PyAV."""
+from .probe import MediaInfo, ProbeError, probe
+
+__all__ = ["MediaInfo", "ProbeError", "probe"]

@@ -1,0 +1,83 @@
+"""Service settings, read from environment variables (prefix ``DRAFTRENDER_``).
+
+Every field is documented in README.md's settings table; keep the two in step.
+"""
+from __future__ import annotations
+
+import ipaddress
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """All knobs of the service; build one per process with ``Settings()``."""
+
+    model_config = SettingsConfigDict(env_prefix="DRAFTRENDER_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 30000
+    data_dir: Path = Path("./data")
+    public_base_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DRAFTRENDER_PUBLIC_BASE_URL", "PUBLIC_BASE_URL"),
+        description="Base URL clients use to reach this service; empty = http://HOST:PORT",
+    )
+    api_prefix: str = "/openapi/capcut-mate/v1"
+    tip_url: str = "https://docs.jcaigc.cn/"
+    default_language: str = "zh"
+
+    # Downloads of materials (edit time) and drafts (render time).
+    download_max_bytes: int = 500 * 1024 * 1024
+    download_connect_timeout_s: float = 10.0
+    download_read_timeout_s: float = 30.0
+    download_deadline_s: float = 300.0
+    download_retries: int = 3
+    allow_networks: str = Field(
+        default="",
+        description="Comma-separated CIDRs that may be fetched although private/loopback",
+    )
+
+    draft_lock_timeout_s: float = 30.0
+
+    @field_validator("default_language")
+    @classmethod
+    def _lang(cls, v: str) -> str:
+        v = v.lower()
+        if v not in ("zh", "en"):
+            raise ValueError("default_language must be zh or en")
+        return v
+
+    @cached_property
+    def allowed_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """Parsed ``allow_networks``."""
+        return tuple(
+            ipaddress.ip_network(part.strip(), strict=False)
+            for part in self.allow_networks.split(",")
+            if part.strip()
+        )
+
+    @property
+    def base_url(self) -> str:
+        """Public base URL without a trailing slash."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.data_dir / "drafts"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.data_dir / "tmp"
+
+    def draft_url(self, draft_id: str) -> str:
+        """The get_draft URL that names a draft (capcut-mate's ``draft_url``)."""
+        return f"{self.base_url}{self.api_prefix}/get_draft?draft_id={draft_id}"
+
+    def file_url(self, relative: str) -> str:
+        """Public URL of a file under the data dir, served by the files route."""
+        return f"{self.base_url}/files/{relative}"
