@@ -14,21 +14,30 @@ from .envelope import error_response, language
 log = logging.getLogger("draftrender.api")
 
 
+UNION_MEMBERS = {"str", "int", "float", "bool", "list", "dict", "none"}
+
+
 def _field_path(loc: tuple) -> str:
+    """Dotted field path without pydantic's ``body`` prefix and union-member names."""
     parts = [str(p) for p in loc]
     if parts and parts[0] == "body":
         parts = parts[1:]
+    parts = [p for p in parts if p.split("[")[0].lower() not in UNION_MEMBERS]
     return ".".join(parts) or "body"
 
 
 def _validation_detail(exc: RequestValidationError) -> str:
-    items = []
+    """``field.path: message`` per field, one union's alternatives merged with "or"."""
+    by_path: dict[str, list[str]] = {}
     for err in exc.errors():
         msg = err.get("msg", "invalid")
+        path = _field_path(tuple(err.get("loc", ())))
         if err.get("type") == "json_invalid":
-            msg = "request body is not valid JSON"
-        items.append(f"{_field_path(tuple(err.get('loc', ())))}: {msg}")
-    return "; ".join(items)
+            msg, path = "request body is not valid JSON", "body"
+        msgs = by_path.setdefault(path, [])
+        if msg not in msgs:
+            msgs.append(msg)
+    return "; ".join(f"{path}: {' or '.join(msgs)}" for path, msgs in by_path.items())
 
 
 def install_error_handlers(app: FastAPI) -> None:
