@@ -1,0 +1,1 @@
+"""Renderer: render plan → frames, text, audio → encoded MP4 (PyAV)."""
