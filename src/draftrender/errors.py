@@ -61,6 +61,11 @@ _KINDS = [
     ErrorKind(2042, "DRAFT_LOCK_TIMEOUT", "草稿正忙，请稍后重试", "Draft is busy, please retry later", 503),
     ErrorKind(2001, "DRAFT_NOT_FOUND", "草稿不存在", "Draft does not exist", 404),
     ErrorKind(2044, "DRAFT_CONTENT_INVALID", "草稿内容无效", "Draft content is invalid", 400),
+    ErrorKind(2050, "VIDEO_RENDER_FAILED", "视频渲染失败", "Video rendering failed", 500),
+    ErrorKind(2051, "AUDIO_PROCESSING_FAILED", "音频处理失败", "Audio processing failed", 500),
+    ErrorKind(2052, "ENCODING_FAILED", "编码失败", "Encoding failed", 500),
+    ErrorKind(2053, "MATERIAL_MISSING", "素材文件缺失", "Material file missing", 400),
+    ErrorKind(2054, "DRAFT_EMPTY", "草稿内容为空", "Draft content is empty", 400),
     ErrorKind(9998, "INTERNAL_ERROR", "内部错误", "Internal error", 500),
     ErrorKind(9999, "UNKNOWN_ERROR", "未知错误", "Unknown error", 500),
 ]
