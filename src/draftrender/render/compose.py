@@ -1,0 +1,214 @@
+"""Compositing in the encoder's pixel format (yuv420p planes): the canvas and layer blits.
+
+Frames stay YUV end to end: decoded video planes are warped straight onto the canvas, and
+RGBA stills/text are converted to YUV+alpha once per segment. Only the region a layer covers
+is touched (performance.md: full-frame RGB round trips cost ~17 s per minute of 1080p).
+Colour matrix: BT.601 limited range, which the encoder tags on the output.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import av
+import cv2
+import numpy as np
+
+BLACK = (16, 128, 128)
+
+
+@dataclass
+class Planes:
+    """A yuv420p image (even size) with an optional full-resolution alpha plane."""
+
+    y: np.ndarray
+    u: np.ndarray
+    v: np.ndarray
+    a: np.ndarray | None = None
+
+    @property
+    def width(self) -> int:
+        return self.y.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.y.shape[0]
+
+
+def rgba_to_planes(rgba: np.ndarray) -> Planes:
+    """RGBA (straight alpha) → Planes, padding to even size with transparent pixels."""
+    h, w = rgba.shape[:2]
+    if h % 2 or w % 2:
+        rgba = np.pad(rgba, ((0, h % 2), (0, w % 2), (0, 0)))
+    rgb = rgba[..., :3].astype(np.float32)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    y = 16.0 + (0.299 * r + 0.587 * g + 0.114 * b) * (219.0 / 255.0)
+    u = 128.0 + (-0.168736 * r - 0.331264 * g + 0.5 * b) * (224.0 / 255.0)
+    v = 128.0 + (0.5 * r - 0.418688 * g - 0.081312 * b) * (224.0 / 255.0)
+    hh, ww = y.shape[0] // 2, y.shape[1] // 2
+    u = u.reshape(hh, 2, ww, 2).mean(axis=(1, 3))
+    v = v.reshape(hh, 2, ww, 2).mean(axis=(1, 3))
+    to8 = lambda p: np.clip(p + 0.5, 0, 255).astype(np.uint8)  # noqa: E731
+    alpha = rgba[..., 3].copy() if rgba.shape[2] == 4 else None
+    if alpha is not None and alpha.min() == 255:
+        alpha = None
+    return Planes(to8(y), to8(u), to8(v), alpha)
+
+
+def frame_to_planes(frame: av.VideoFrame) -> Planes:
+    """A decoded frame as yuv420p planes (converted by swscale only if it is another format)."""
+    if frame.format.name != "yuv420p" or frame.width % 2 or frame.height % 2:
+        frame = frame.reformat(width=frame.width + frame.width % 2, height=frame.height + frame.height % 2,
+                               format="yuv420p")
+    buf = frame.to_ndarray()
+    h, w = frame.height, frame.width
+    return Planes(buf[:h], buf[h:h + h // 4].reshape(h // 2, w // 2), buf[h + h // 4:].reshape(h // 2, w // 2))
+
+
+def adjust_planes(src: Planes, adjust: tuple[tuple[str, float], ...]) -> Planes:
+    """Brightness/contrast/saturation (−1..1, 0 = unchanged) applied to a layer's planes."""
+    y = src.y.astype(np.float32)
+    u = src.u.astype(np.float32)
+    v = src.v.astype(np.float32)
+    for name, amount in adjust:
+        if name == "brightness":
+            y += amount * 80.0
+        elif name == "contrast":
+            y = (y - 126.0) * (1.0 + amount) + 126.0
+        elif name == "saturation":
+            u = (u - 128.0) * (1.0 + amount) + 128.0
+            v = (v - 128.0) * (1.0 + amount) + 128.0
+    c = lambda p: np.clip(p, 0, 255).astype(np.uint8)  # noqa: E731
+    return Planes(c(y), c(u), c(v), src.a)
+
+
+class Canvas:
+    """The output frame being composed, one contiguous I420 buffer."""
+
+    def __init__(self, width: int, height: int) -> None:
+        if width % 2 or height % 2:
+            raise ValueError("canvas size must be even")
+        self.width, self.height = width, height
+        self.buf = np.empty((height * 3 // 2, width), np.uint8)
+        h, w = height, width
+        self.y = self.buf[:h]
+        self.u = self.buf[h:h + h // 4].reshape(h // 2, w // 2)
+        self.v = self.buf[h + h // 4:].reshape(h // 2, w // 2)
+        self.clear()
+
+    def clear(self) -> None:
+        self.y.fill(BLACK[0])
+        self.u.fill(BLACK[1])
+        self.v.fill(BLACK[2])
+
+    def to_frame(self) -> av.VideoFrame:
+        return av.VideoFrame.from_ndarray(self.buf, format="yuv420p")
+
+    def draw(self, src: Planes, m: np.ndarray, opacity: float = 1.0, *, mask: np.ndarray | None = None,
+             tint: tuple[float, float, float, float] | None = None, wipe: float | None = None) -> None:
+        """Blend ``src`` through the 2x3 affine ``m`` (source px → canvas px) at ``opacity``.
+
+        ``mask`` (source resolution, uint8) multiplies the source alpha; ``tint`` = (Y, U, V,
+        amount) pulls the layer towards a colour; ``wipe`` keeps only the left fraction of the canvas.
+        """
+        roi = self._roi(src, m, wipe)
+        if roi is None:
+            return
+        x0, y0, x1, y1 = roi
+        alpha = src.a
+        if mask is not None:
+            alpha = mask if alpha is None else cv2.multiply(alpha, mask, scale=1 / 255.0)
+        identity = (np.allclose(m, [[1, 0, x0], [0, 1, y0]]) and x0 % 2 == 0 and y0 % 2 == 0
+                    and src.width >= x1 - x0 and src.height >= y1 - y0)
+        ys, us, vs, cover = self._warp(src, alpha, m, roi, identity)
+        if tint is not None:
+            ty, tu, tv, k = tint
+            ys = cv2.addWeighted(ys, 1 - k, ys, 0, ty * k)
+            us = cv2.addWeighted(us, 1 - k, us, 0, tu * k)
+            vs = cv2.addWeighted(vs, 1 - k, vs, 0, tv * k)
+        dy = self.y[y0:y1, x0:x1]
+        du = self.u[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
+        dv = self.v[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
+        if cover is None and opacity >= 0.999:
+            dy[...], du[...], dv[...] = ys, us, vs
+            return
+        if cover is None:
+            a_full = np.full(dy.shape, opacity, np.float32)
+        else:
+            a_full = cover.astype(np.float32) * (opacity / 255.0)
+        a_half = cv2.resize(a_full, (du.shape[1], du.shape[0]), interpolation=cv2.INTER_AREA)
+        _blend(dy, ys, a_full)
+        _blend(du, us, a_half)
+        _blend(dv, vs, a_half)
+
+    def _roi(self, src: Planes, m: np.ndarray, wipe: float | None):
+        corners = np.array([[0, 0, 1], [src.width, 0, 1], [0, src.height, 1], [src.width, src.height, 1]], np.float64)
+        pts = corners @ m.T
+        x0 = max(0, math.floor(pts[:, 0].min()))
+        y0 = max(0, math.floor(pts[:, 1].min()))
+        x1 = min(self.width, math.ceil(pts[:, 0].max()))
+        y1 = min(self.height, math.ceil(pts[:, 1].max()))
+        if wipe is not None:
+            x1 = min(x1, int(round(self.width * wipe)))
+        x0, y0 = x0 - x0 % 2, y0 - y0 % 2
+        x1, y1 = min(self.width, x1 + x1 % 2), min(self.height, y1 + y1 % 2)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return None
+        return x0, y0, x1, y1
+
+    @staticmethod
+    def _warp(src: Planes, alpha, m: np.ndarray, roi, identity: bool):
+        x0, y0, x1, y1 = roi
+        w, h = x1 - x0, y1 - y0
+        if identity:
+            cover = None if alpha is None else alpha[:h, :w]
+            return src.y[:h, :w], src.u[:h // 2, :w // 2], src.v[:h // 2, :w // 2], cover
+        mr = m.copy()
+        mr[0, 2] -= x0
+        mr[1, 2] -= y0
+        mc = mr.copy()
+        mc[:, 2] /= 2.0
+        flags = cv2.INTER_LINEAR
+        ys = cv2.warpAffine(src.y, mr, (w, h), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        us = cv2.warpAffine(src.u, mc, (w // 2, h // 2), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        vs = cv2.warpAffine(src.v, mc, (w // 2, h // 2), flags=flags, borderMode=cv2.BORDER_REPLICATE)
+        if alpha is None and _encloses(m, src, roi):
+            return ys, us, vs, None
+        base = alpha if alpha is not None else np.full(src.y.shape, 255, np.uint8)
+        cover = cv2.warpAffine(base, mr, (w, h), flags=flags, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+        if alpha is None and cover.min() == 255:
+            cover = None
+        return ys, us, vs, cover
+
+
+def _encloses(m: np.ndarray, src: Planes, roi) -> bool:
+    """True if an axis-aligned placement covers the whole ROI (no coverage mask needed)."""
+    if abs(m[0, 1]) > 1e-9 or abs(m[1, 0]) > 1e-9 or m[0, 0] <= 0 or m[1, 1] <= 0:
+        return False
+    x0, y0, x1, y1 = roi
+    left, top = m[0, 2], m[1, 2]
+    right, bottom = left + m[0, 0] * src.width, top + m[1, 1] * src.height
+    eps = 1e-6
+    return left <= x0 + eps and top <= y0 + eps and right >= x1 - eps and bottom >= y1 - eps
+
+
+def _blend(dst: np.ndarray, src: np.ndarray, a: np.ndarray) -> None:
+    """dst ← dst + (src − dst)·a, in place (a in 0..1, float32)."""
+    d = dst.astype(np.float32)
+    d += (src.astype(np.float32) - d) * a
+    np.clip(d + 0.5, 0, 255, out=d)
+    dst[...] = d.astype(np.uint8)
+
+
+def placement_matrix(src_w: int, src_h: int, disp_w: float, disp_h: float, cx: float, cy: float,
+                     rotation_deg: float, flip_h: bool = False, flip_v: bool = False,
+                     anchor: tuple[float, float] | None = None) -> np.ndarray:
+    """2x3 affine: source pixels → canvas pixels (scale to disp size, rotate clockwise, centre at cx, cy)."""
+    kx = disp_w / src_w * (-1 if flip_h else 1)
+    ky = disp_h / src_h * (-1 if flip_v else 1)
+    ax, ay = anchor if anchor is not None else (src_w / 2.0, src_h / 2.0)
+    th = math.radians(rotation_deg)
+    c, s = math.cos(th), math.sin(th)
+    a = np.array([[c * kx, -s * ky], [s * kx, c * ky]], np.float64)
+    t = np.array([cx, cy]) - a @ np.array([ax, ay])
+    return np.hstack([a, t[:, None]])

@@ -1,0 +1,143 @@
+"""render(plan) → MP4: the frame loop (sequential decode, YUV compositing), audio mix, encoder.
+
+Any frame range renders on its own (previews, chunks). The file is written to a temp name
+and renamed when complete, so a crash never leaves a half file under the final name.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..timeline.model import RenderPlan, Warning_
+from .audio import Mixer
+from .compose import Canvas
+from .encode import Encoder
+from .layers import LayerRenderer
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """Encoder settings and the time range to render (µs on the timeline, None = whole draft)."""
+
+    crf: int = 23
+    preset: str = "veryfast"
+    start_us: int | None = None
+    end_us: int | None = None
+    threads: int = 0
+
+
+@dataclass
+class RenderResult:
+    path: Path
+    frames: int
+    duration_us: int
+    width: int
+    height: int
+    warnings: list[Warning_]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+class Cancelled(Exception):
+    """The caller asked to stop."""
+
+
+def frame_range(plan: RenderPlan, options: RenderOptions) -> tuple[int, int]:
+    """[first, last) output frames for the options' time range."""
+    fps = plan.fps
+    total = plan.frame_count
+    first = 0 if options.start_us is None else -(-options.start_us * fps.numerator // (1_000_000 * fps.denominator))
+    last = total if options.end_us is None else min(total, -(-options.end_us * fps.numerator // (1_000_000 * fps.denominator)))
+    return max(0, min(first, total)), max(0, last)
+
+
+def _text_raster():
+    from .text import FontResolver, rasterize_text
+
+    fonts = FontResolver()
+    return fonts, (lambda spec, w, h: rasterize_text(spec, w, h, fonts))
+
+
+def render(plan: RenderPlan, out_path: Path | str, options: RenderOptions | None = None,
+           progress: Progress | None = None, should_stop: Callable[[], bool] | None = None) -> RenderResult:
+    """Render ``plan`` into ``out_path`` (MP4) and return what was made and what was approximated."""
+    options = options or RenderOptions()
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.part")
+    first, last = frame_range(plan, options)
+    if last <= first:
+        last = first + 1
+    fonts, raster = _text_raster()
+    width, height = plan.width + plan.width % 2, plan.height + plan.height % 2
+    canvas = Canvas(width, height)
+    enc = Encoder(tmp, width, height, plan.fps, crf=options.crf, preset=options.preset,
+                  sample_rate=plan.sample_rate, threads=options.threads)
+    t_first = plan.frame_time_us(first)
+    mixer = Mixer(plan.audio, plan.sample_rate, start_sample=t_first * plan.sample_rate // 1_000_000)
+    pending = sorted(plan.layers, key=lambda l: (l.start_us, l.order))
+    active: list[LayerRenderer] = []
+    timings = {"composite": 0.0, "encode": 0.0, "audio": 0.0}
+    audio_done = mixer.pos
+    try:
+        for i in range(first, last):
+            if should_stop is not None and should_stop():
+                raise Cancelled()
+            t = plan.frame_time_us(i)
+            c0 = time.perf_counter()
+            active = _update_active(active, pending, t, lambda layer: LayerRenderer(layer, plan, raster))
+            canvas.clear()
+            for lr in active:
+                lr.draw(canvas, t)
+            frame = canvas.to_frame()
+            c1 = time.perf_counter()
+            enc.write_frame(frame)
+            c2 = time.perf_counter()
+            audio_end = plan.frame_time_us(i + 1) * plan.sample_rate // 1_000_000
+            if audio_end > audio_done:
+                enc.write_audio(mixer.mix(audio_end - audio_done))
+                audio_done = audio_end
+            c3 = time.perf_counter()
+            timings["composite"] += c1 - c0
+            timings["encode"] += c2 - c1
+            timings["audio"] += c3 - c2
+            if progress is not None:
+                progress(i - first + 1, last - first)
+        t_enc = time.perf_counter()
+        enc.close()
+        timings["encode"] += time.perf_counter() - t_enc
+    except BaseException:
+        enc.abort()
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        for lr in active:
+            lr.close()
+        mixer.close()
+    os.replace(tmp, out_path)
+    warnings = list(plan.warnings) + [Warning_("font", f, "", "font not available; default CJK font used")
+                                      for f in sorted(fonts.unresolved)]
+    return RenderResult(out_path, last - first, plan.frame_time_us(last) - t_first, width, height, warnings, timings)
+
+
+def _update_active(active: list[LayerRenderer], pending: list, t: int,
+                   make: Callable[..., LayerRenderer]) -> list[LayerRenderer]:
+    """Close layers that ended, open those that start at or before ``t``; keep draw order."""
+    still = []
+    for lr in active:
+        if t >= lr.layer.end_us:
+            lr.close()
+        else:
+            still.append(lr)
+    while pending and pending[0].start_us <= t:
+        layer = pending.pop(0)
+        if t < layer.end_us:
+            lr = make(layer)
+            lr.open(t)
+            still.append(lr)
+    still.sort(key=lambda lr: lr.layer.order)
+    return still
