@@ -8,9 +8,25 @@ import av
 import numpy as np
 
 
+CODE_BITS = 8
+CODE_CELL = 16
+
+
+def read_code(rgb: np.ndarray, x0: float = 0.0, y0: float = 0.0, scale: float = 1.0) -> int:
+    """Decode the frame index drawn by make_video from an RGB image (placed at x0, y0, scaled)."""
+    value = 0
+    for bit in range(CODE_BITS):
+        x = int(x0 + (bit + 0.5) * CODE_CELL * scale)
+        y = int(y0 + 0.5 * CODE_CELL * scale)
+        if rgb[y, x].mean() > 128:
+            value |= 1 << bit
+    return value
+
+
 def make_video(path: Path, *, width: int = 640, height: int = 360, fps: int = 30, seconds: float = 5.0,
                tone_hz: float | None = 440.0, sample_rate: int = 48000) -> Path:
-    """H.264 video whose frame n has luma level 16+n%200 in its top-left 32x32 block; sine audio."""
+    """H.264 video with a gradient and, in its top row, frame n's index coded in binary (CODE_BITS
+    cells of CODE_CELL px, white = 1, least significant first); sine audio."""
     path.parent.mkdir(parents=True, exist_ok=True)
     n_frames = int(round(seconds * fps))
     with av.open(str(path), "w") as out:
@@ -28,7 +44,8 @@ def make_video(path: Path, *, width: int = 640, height: int = 360, fps: int = 30
         base[..., 2] = 128
         for i in range(n_frames):
             img = base.copy()
-            img[:32, :32] = 16 + (i % 200)
+            for bit in range(CODE_BITS):
+                img[:CODE_CELL, bit * CODE_CELL:(bit + 1) * CODE_CELL] = 255 if (i >> bit) & 1 else 0
             frame = av.VideoFrame.from_ndarray(img, format="rgb24")
             frame.pts = i
             frame.time_base = Fraction(1, fps)

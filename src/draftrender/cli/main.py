@@ -1,4 +1,4 @@
-"""``draftrender`` command: ``serve`` (API), more subcommands come with the renderer and workers."""
+"""``draftrender`` command: ``serve`` (the API) and ``render`` (a draft to an MP4)."""
 from __future__ import annotations
 
 import argparse
@@ -21,6 +21,38 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render(args: argparse.Namespace) -> int:
+    from ..errors import ServiceError
+    from ..render.draft import OutputSpec, render_draft
+    from ..render.pipeline import RenderOptions
+    from .progress import ProgressBar
+
+    height = args.height
+    if args.resolution:
+        height = int(args.resolution.lower().rstrip("p"))
+    spec = OutputSpec(width=args.width, height=height, fps=args.fps, preview=args.preview)
+    options = RenderOptions(
+        crf=args.crf, preset=args.preset,
+        start_us=None if args.start is None else int(args.start * 1_000_000),
+        end_us=None if args.end is None else int(args.end * 1_000_000),
+    )
+    path_map = dict(item.split("=", 1) for item in args.map or [])
+    bar = ProgressBar(enabled=not args.quiet)
+    try:
+        result = render_draft(args.draft, args.output, spec, options, path_map, progress=bar.update)
+    except ServiceError as exc:
+        bar.close()
+        print(f"error: {exc.text('en')}", file=sys.stderr)
+        return 2
+    bar.close()
+    print(f"wrote {result.path} ({result.width}x{result.height}, {result.frames} frames, "
+          f"{result.duration_us / 1e6:.3f} s)")
+    for w in result.warnings:
+        where = f" [segment {w.segment_id}]" if w.segment_id else ""
+        print(f"warning: {w.kind} {w.name!r}{where}: {w.action}", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="draftrender", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -30,6 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--data-dir", default=None, help="data folder (DRAFTRENDER_DATA_DIR)")
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=_serve)
+
+    render = sub.add_parser("render", help="render a draft folder or draft_content.json to MP4")
+    render.add_argument("draft", help="draft folder, draft_content.json or draft_info.json")
+    render.add_argument("-o", "--output", required=True, help="output .mp4 path")
+    render.add_argument("--width", type=int, help="output width (default: the draft canvas)")
+    render.add_argument("--height", type=int, help="output height")
+    render.add_argument("--resolution", help="output height as 480p/720p/1080p, aspect kept")
+    render.add_argument("--fps", type=float, help="output frame rate (default: the draft's)")
+    render.add_argument("--crf", type=int, default=23, help="x264 quality (lower = better)")
+    render.add_argument("--preset", default="veryfast", help="x264 preset")
+    render.add_argument("--from", dest="start", type=float, help="start time in seconds")
+    render.add_argument("--to", dest="end", type=float, help="end time in seconds")
+    render.add_argument("--preview", action="store_true", help="fast small render (360p, ultrafast)")
+    render.add_argument("--map", action="append", metavar="RECORDED=LOCAL",
+                        help="map a recorded material path prefix onto a local folder (repeatable)")
+    render.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    render.set_defaults(func=_render)
     return parser
 
 

@@ -55,7 +55,14 @@ def frame_range(plan: RenderPlan, options: RenderOptions) -> tuple[int, int]:
     return max(0, min(first, total)), max(0, last)
 
 
-def _text_raster():
+class _NoFonts:
+    unresolved: set[str] = set()
+
+
+def _text_raster(plan: RenderPlan):
+    """The text rasteriser and its font resolver (fonts are only loaded for drafts with text)."""
+    if not any(layer.text is not None for layer in plan.layers):
+        return _NoFonts(), None
     from .text import FontResolver, rasterize_text
 
     fonts = FontResolver()
@@ -72,7 +79,7 @@ def render(plan: RenderPlan, out_path: Path | str, options: RenderOptions | None
     first, last = frame_range(plan, options)
     if last <= first:
         last = first + 1
-    fonts, raster = _text_raster()
+    fonts, raster = _text_raster(plan)
     width, height = plan.width + plan.width % 2, plan.height + plan.height % 2
     canvas = Canvas(width, height)
     enc = Encoder(tmp, width, height, plan.fps, crf=options.crf, preset=options.preset,
