@@ -90,3 +90,17 @@ def test_rectangle_mask_keeps_a_box(kit, rmedia):
     f = frames(kit.render().path, [0])[0]
     assert f[45, 80, 0] > 200 and f[45, 80, 1] < 60  # the red top-left quadrant centre survives
     assert f[135, 240].max() < 30  # bottom-right is masked away
+
+
+def test_black_and_white_filter_track_desaturates_what_is_below(kit, rmedia):
+    kit.visual(rmedia["red_png"], 0, S // 3)
+    track, idx = kit.track("filter")
+    mat = {"id": "f1", "type": "filter", "name": "黑白", "value": 1.0, "effect_id": "", "resource_id": ""}
+    kit.doc.add_material("effects", mat)
+    seg = b.segment("f1", b.timerange(0, S // 3), render_index=idx, source=None, media=False)
+    track["segments"].append(seg)
+    result = kit.render()
+    f = frames(result.path, [0])[0]
+    r, g, bl = (int(v) for v in f[90, 160])
+    assert abs(r - g) < 12 and abs(g - bl) < 12 and r > 40  # grey, not red
+    assert [(w.kind, w.name) for w in result.warnings] == [("filter", "黑白")]

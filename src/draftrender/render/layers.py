@@ -115,6 +115,10 @@ class LayerRenderer:
         return None if planes is None else _crop_planes(planes, layer)
 
     def draw(self, canvas: Canvas, t_us: int) -> None:
+        if self.layer.kind == "grade":
+            graded = adjust_planes(Planes(canvas.y, canvas.u, canvas.v), self.layer.adjustments)
+            canvas.y[...], canvas.u[...], canvas.v[...] = graded.y, graded.u, graded.v
+            return
         p = place(self.layer, t_us)
         src = self.source(t_us)  # advance the decoder even when invisible (sequential decode)
         if src is None or not p.visible:

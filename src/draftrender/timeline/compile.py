@@ -11,7 +11,7 @@ from typing import Callable, Protocol
 
 from ..errors import ServiceError
 from . import visual
-from .families import transition_family
+from .families import filter_adjustments, transition_family
 from .model import AudioClip, RenderPlan, TransitionWindow, VisualLayer, Warning_
 from .text_spec import text_spec
 
@@ -224,10 +224,29 @@ class _Compiler:
             clip = self.audio_clip(seg, self.material(seg, ("audios",)), muted)
             if clip:
                 audio.append(clip)
+        elif ttype == "filter" and self.grade(seg, order, layers):
+            return
         else:
             found = self.materials.get(str(seg.get("material_id", "")))
             name = str((found[1].get("name") or found[1].get("resource_id") or "") if found else "")
-            self.warnings.append(Warning_(ttype, name, seg["id"], f"{ttype} track not reproduced; skipped"))
+            self.warnings.append(Warning_(ttype, name, seg["id"], f"{ttype} not reproduced; skipped"))
+
+    def grade(self, seg: dict, order: tuple[int, int, int], layers: list[VisualLayer]) -> bool:
+        """A filter segment whose name maps to colour adjustments → a grade layer over what is below."""
+        found = self.materials.get(str(seg.get("material_id", "")))
+        if not found:
+            return False
+        name = str(found[1].get("name", ""))
+        intensity = float(found[1].get("value", 1.0) if found[1].get("value") is not None else 1.0)
+        adjust = filter_adjustments(name, intensity)
+        if adjust is None:
+            return False
+        start, dur = self.times(seg)
+        self.warnings.append(Warning_("filter", name, seg["id"], "approximated by " + ", ".join(
+            f"{k} {v:+.2f}" for k, v in adjust)))
+        layers.append(VisualLayer(seg["id"], "grade", order, start, start + dur, start, start + dur,
+                                  adjustments=adjust))
+        return True
 
 
 def compile_draft(draft: dict, find: Callable[[str], str | None], probe: Callable[[str], Media],

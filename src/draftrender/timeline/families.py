@@ -54,3 +54,22 @@ def transition_family(name: str) -> tuple[str, bool]:
         if any(w in name for w in words):
             return family, False
     return "dissolve", False
+
+
+# Filter names → colour adjustments at intensity 1 (brightness/contrast/saturation, −1..1).
+FILTER_RULES: tuple[tuple[tuple[str, ...], tuple[tuple[str, float], ...]], ...] = (
+    (("黑白", "黑金", "灰", "默片", "B&W", "Mono"), (("saturation", -1.0),)),
+    (("褪色", "淡", "灰调", "雾", "低饱和"), (("saturation", -0.4), ("contrast", -0.15))),
+    (("鲜", "艳", "浓", "饱和"), (("saturation", 0.35),)),
+    (("亮", "白皙", "晴", "清新", "奶油"), (("brightness", 0.12), ("saturation", 0.1))),
+    (("暗", "夜", "黑", "暮"), (("brightness", -0.15), ("contrast", 0.1))),
+    (("胶片", "复古", "港风", "怀旧", "老"), (("saturation", -0.25), ("contrast", 0.12))),
+)
+
+
+def filter_adjustments(name: str, intensity: float) -> tuple[tuple[str, float], ...] | None:
+    """Approximate colour adjustments for a filter by name, scaled by intensity; None if unknown."""
+    for words, adjust in FILTER_RULES:
+        if any(w in name for w in words):
+            return tuple((k, v * intensity) for k, v in adjust)
+    return None
