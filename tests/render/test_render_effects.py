@@ -76,10 +76,10 @@ def test_circle_mask_with_invert(kit, rmedia):
                        "rotation": 0.0, "feather": 0.0, "roundCorner": 0.0, "invert": False}}
     kit.attach(seg, "masks", mask)
     f = frames(kit.render().path, [0])[0]
-    assert f[90, 160].max() > 200 and f[10, 10].max() < 30 and f[170, 310].max() < 30
+    assert f[75, 145].max() > 200 and f[10, 10].max() < 30 and f[170, 310].max() < 30
     mask["config"]["invert"] = True
     f = frames(kit.render("inv.mp4").path, [0])[0]
-    assert f[90, 160].max() < 30 and f[10, 10].max() > 200
+    assert f[75, 145].max() < 30 and f[10, 10].max() > 200
 
 
 def test_rectangle_mask_keeps_a_box(kit, rmedia):

