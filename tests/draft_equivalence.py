@@ -28,10 +28,31 @@ def _material_index(draft: dict) -> dict[str, tuple[str, dict]]:
 def _material_view(kind: str, m: dict) -> dict:
     view = _strip(m)
     if kind == "texts":
-        view["content"] = json.loads(m["content"])
+        content = json.loads(m["content"])
+        # capcut-mate ends the base style at the UTF-16LE *byte* length (2 x characters);
+        # we write code-unit ranges. Both cover the whole text, so compare clamped ranges.
+        units = len(content.get("text", "").encode("utf-16-le")) // 2
+        for style in content.get("styles", []):
+            if "range" in style:
+                style["range"] = [min(v, units) for v in style["range"]]
+        view["content"] = content
     if kind == "audios":
         view.pop("name", None)
     return {"kind": kind, **view}
+
+
+UNIT_SPEED = {"kind": "speed 1"}
+
+
+def _ref_view(kind: str, m: dict) -> dict:
+    """A ref's comparable view; a plain speed-1 material equals a dangling ref.
+
+    capcut-mate refers text segments to a speed material it never writes; JianYing reads the
+    missing material as speed 1, which is what we write explicitly.
+    """
+    if kind == "speeds" and m.get("speed") == 1.0 and not m.get("curve_speed") and not m.get("mode"):
+        return UNIT_SPEED
+    return _material_view(kind, m)
 
 
 def _segment_view(seg: dict, mats: dict) -> dict:
@@ -41,10 +62,9 @@ def _segment_view(seg: dict, mats: dict) -> dict:
     refs = []
     for ref in seg.get("extra_material_refs", []):
         if ref in mats:
-            kind, m = mats[ref]
-            refs.append(_material_view(kind, m))
+            refs.append(_ref_view(*mats[ref]))
         else:
-            refs.append({"kind": "dangling"})
+            refs.append(UNIT_SPEED)
     view["refs"] = sorted(refs, key=lambda r: json.dumps(r, sort_keys=True, ensure_ascii=False))
     return view
 

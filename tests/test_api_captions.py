@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FIXTURE_DIR, draft_path, load_draft
+from support import FIXTURE_DIR, draft_path, load_draft
 
 from draftrender.drafts.text import plain_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import draft_path, load_draft
+from support import draft_path, load_draft
 
 SCENE = "DV界面"          # a scene effect (materials.video_effects type "video_effect")
 CHARACTER = "几何拖尾 I"   # a character effect (type "face_effect")

@@ -5,7 +5,7 @@ import json
 import random
 
 import pytest
-from conftest import load_draft
+from support import load_draft
 
 from draftrender.drafts import catalogue
 

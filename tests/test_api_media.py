@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import draft_path, load_draft
+from support import draft_path, load_draft
 
 
 def test_create_draft_defaults_and_get_draft(api, client, settings):

@@ -6,7 +6,7 @@ import multiprocessing
 import shutil
 import time
 
-from conftest import FIXTURE_DIR, Api, load_draft
+from support import FIXTURE_DIR, Api, load_draft
 
 from draftrender.api.app import create_app
 from draftrender.drafts.store import DraftStore

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import FIXTURE_DIR, load_draft
+from support import FIXTURE_DIR, load_draft
 from draft_equivalence import differences, draft_view
 
 FIXTURE_MEDIA_BASE = "http://127.0.0.1:18081"

@@ -13,7 +13,8 @@ router = APIRouter(tags=["files"])
 SERVED_ROOTS = ("drafts",)
 
 
-@router.api_route("/files/{path:path}", methods=["GET", "HEAD"], summary="Download a file (Range supported)")
+@router.head("/files/{path:path}", include_in_schema=False)
+@router.get("/files/{path:path}", summary="Download a file (Range supported)")
 def get_file(path: str, request: Request, settings: SettingsDep) -> FileResponse:
     root = settings.data_dir.resolve()
     target = (root / path).resolve()
