@@ -66,6 +66,12 @@ _KINDS = [
     ErrorKind(2052, "ENCODING_FAILED", "编码失败", "Encoding failed", 500),
     ErrorKind(2053, "MATERIAL_MISSING", "素材文件缺失", "Material file missing", 400),
     ErrorKind(2054, "DRAFT_EMPTY", "草稿内容为空", "Draft content is empty", 400),
+    ErrorKind(2001, "DRAFT_URL_REQUIRED", "draft_url是必填项", "draft_url is required", 400),
+    ErrorKind(2001, "DRAFT_URL_INVALID", "draft_url格式无效", "Invalid draft_url format", 400),
+    ErrorKind(2055, "SERVICE_BUSY", "服务繁忙", "Service busy", 503),
+    ErrorKind(2056, "PROCESSING_TIMEOUT", "处理超时", "Processing timeout", 504),
+    ErrorKind(2057, "TASK_CANCELLED", "任务已取消", "Task cancelled", 409),
+    ErrorKind(2058, "OUTPUT_STORAGE_FAILED", "视频文件保存失败", "Failed to store the video file", 500),
     ErrorKind(9998, "INTERNAL_ERROR", "内部错误", "Internal error", 500),
     ErrorKind(9999, "UNKNOWN_ERROR", "未知错误", "Unknown error", 500),
 ]
