@@ -42,6 +42,38 @@ class Settings(BaseSettings):
 
     draft_lock_timeout_s: float = 30.0
 
+    # Job system: task store (source of truth), dispatch queue, workers.
+    database_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DRAFTRENDER_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL of the task store; empty = SQLite file in the data dir",
+    )
+    redis_url: str = Field(
+        default="",
+        validation_alias=AliasChoices("DRAFTRENDER_REDIS_URL", "REDIS_URL"),
+        description="Redis URL of the dispatch queue; empty = SQLite queue file in the data dir",
+    )
+    workers: int = 1
+    max_queued: int = 100
+    lease_s: float = 30.0
+    max_attempts: int = 3
+    render_threads: int = 0
+    retention_days: float = 7.0
+    wait_timeout_s: float = 600.0
+
+    # Output storage: local disk unless an S3 bucket is configured.
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    s3_prefix: str = "draftrender/"
+    s3_url_expiry_s: int = 24 * 3600
+
+    # Completion callbacks.
+    callback_secret: str = ""
+    callback_retries: int = 4
+
     @field_validator("default_language")
     @classmethod
     def _lang(cls, v: str) -> str:
@@ -73,6 +105,15 @@ class Settings(BaseSettings):
     @property
     def tmp_dir(self) -> Path:
         return self.data_dir / "tmp"
+
+    @property
+    def outputs_dir(self) -> Path:
+        return self.data_dir / "outputs"
+
+    @property
+    def task_db_url(self) -> str:
+        """The task store's SQLAlchemy URL (SQLite in the data dir by default)."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'tasks.db').resolve()}"
 
     def draft_url(self, draft_id: str) -> str:
         """The get_draft URL that names a draft (capcut-mate's ``draft_url``)."""

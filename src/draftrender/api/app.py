@@ -9,9 +9,10 @@ from .. import __version__
 from ..editing.service import EditingService
 from ..settings import Settings
 from .errors import install_error_handlers
-from .routes import catalogue, captions, drafts, effects, files, helpers, media
+from ..jobs.service import JobService
+from .routes import catalogue, captions, drafts, effects, files, helpers, media, video
 
-ROUTE_MODULES = (drafts, media, captions, effects, catalogue, helpers)
+ROUTE_MODULES = (drafts, media, captions, effects, catalogue, helpers, video)
 
 
 def build_router() -> APIRouter:
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.editing = EditingService(settings)
+    app.state.jobs = JobService(settings)
     install_error_handlers(app)
     router = build_router()
     app.include_router(router, prefix=settings.api_prefix)

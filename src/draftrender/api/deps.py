@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from ..editing.service import EditingService
+from ..jobs.service import JobService
 from ..settings import Settings
 
 
@@ -17,5 +18,10 @@ def get_editing(request: Request) -> EditingService:
     return request.app.state.editing
 
 
+def get_jobs(request: Request) -> JobService:
+    return request.app.state.jobs
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EditingDep = Annotated[EditingService, Depends(get_editing)]
+JobsDep = Annotated[JobService, Depends(get_jobs)]

@@ -1,4 +1,4 @@
-"""``draftrender`` command: ``serve`` (the API) and ``render`` (a draft to an MP4)."""
+"""``draftrender`` command: ``serve`` (API + workers), ``worker`` (workers only), ``render`` (one draft to MP4)."""
 from __future__ import annotations
 
 import argparse
@@ -13,11 +13,38 @@ def _serve(args: argparse.Namespace) -> int:
 
     overrides = {k: v for k, v in {"host": args.host, "port": args.port, "data_dir": args.data_dir}.items()
                  if v is not None}
+    if args.workers is not None:
+        overrides["workers"] = args.workers
     settings = Settings(**overrides)
     app = create_app(settings)
+    workers = None
+    if settings.workers > 0:
+        from ..jobs.embedded import EmbeddedWorkers
+
+        workers = EmbeddedWorkers(settings, settings.workers).start()
     print(f"draftrender API on http://{settings.host}:{settings.port}{settings.api_prefix}/ "
-          f"(docs: /docs, data: {settings.data_dir.resolve()})", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+          f"(docs: /docs, data: {settings.data_dir.resolve()}, render workers: {settings.workers})", flush=True)
+    try:
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    finally:
+        if workers is not None:
+            workers.stop()
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    import logging
+
+    from ..jobs.worker import Worker
+    from ..settings import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    settings = Settings(**overrides)
+    concurrency = args.concurrency or max(1, settings.workers)
+    print(f"draftrender worker: {concurrency} render process(es), queue "
+          f"{'redis' if settings.redis_url else 'sqlite'}, store {settings.task_db_url.split(':')[0]}", flush=True)
+    Worker(settings, concurrency, "process").run()
     return 0
 
 
@@ -60,8 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None, help="bind address (DRAFTRENDER_HOST)")
     serve.add_argument("--port", type=int, default=None, help="port (DRAFTRENDER_PORT)")
     serve.add_argument("--data-dir", default=None, help="data folder (DRAFTRENDER_DATA_DIR)")
+    serve.add_argument("--workers", type=int, default=None,
+                       help="render processes started beside the API (DRAFTRENDER_WORKERS; 0 = none)")
     serve.add_argument("--log-level", default="info")
     serve.set_defaults(func=_serve)
+
+    worker = sub.add_parser("worker", help="run render workers (same database, queue and storage as the API)")
+    worker.add_argument("--concurrency", type=int, default=None, help="render processes (default DRAFTRENDER_WORKERS)")
+    worker.add_argument("--data-dir", default=None, help="data folder (DRAFTRENDER_DATA_DIR)")
+    worker.set_defaults(func=_worker)
 
     render = sub.add_parser("render", help="render a draft folder or draft_content.json to MP4")
     render.add_argument("draft", help="draft folder, draft_content.json or draft_info.json")

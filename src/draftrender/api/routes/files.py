@@ -10,7 +10,7 @@ from ...errors import ServiceError
 from ..deps import SettingsDep
 
 router = APIRouter(tags=["files"])
-SERVED_ROOTS = ("drafts",)
+SERVED_ROOTS = ("drafts", "outputs")
 
 
 @router.head("/files/{path:path}", include_in_schema=False)
