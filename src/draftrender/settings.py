@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     )
 
     draft_lock_timeout_s: float = 30.0
+    max_body_bytes: int = 4 * 1024 * 1024
 
     # Job system: task store (source of truth), dispatch queue, workers.
     database_url: str = Field(

@@ -9,6 +9,7 @@ from .. import __version__
 from ..editing.service import EditingService
 from ..settings import Settings
 from .errors import install_error_handlers
+from .limits import BodyLimit
 from ..jobs.service import JobService
 from .routes import catalogue, captions, drafts, effects, files, helpers, media, video
 
@@ -41,5 +42,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router, prefix=settings.api_prefix)
     app.include_router(router, prefix="/v1", include_in_schema=False)
     app.include_router(files.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, default_language=settings.default_language)
     logging.getLogger("draftrender").setLevel(logging.INFO)
     return app

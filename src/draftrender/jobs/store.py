@@ -22,6 +22,15 @@ _ENGINES: dict[tuple[int, str], object] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
+def _after_fork() -> None:
+    """A child forked while another thread held the lock must not inherit it locked."""
+    global _ENGINES_LOCK
+    _ENGINES_LOCK = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
 def _engine(url: str):
     """One engine per process and URL (engines must not cross a fork)."""
     key = (os.getpid(), url)

@@ -36,6 +36,7 @@ def status_view(task: Task, settings: Settings, lang: str, draft_url: str | None
         "stage": task.stage,
         "eta_s": None if task.eta_s is None else round(task.eta_s, 1),
         "attempts": task.attempts,
+        "worker": task.worker_id,
         "cancelled": task.status == CANCELLED,
         "warnings": json.loads(task.warnings or "[]"),
         "poster_url": poster_url,

@@ -11,6 +11,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from huey.consumer import Consumer
+
 from ..settings import Settings
 from ..storage import make_storage
 from .models import utcnow
@@ -20,20 +22,24 @@ from .store import TaskStore
 log = logging.getLogger("draftrender.jobs")
 
 
-class Reaper(threading.Thread):
-    """Every lease/2: give stale tasks back to the queue; every hour: drop expired outputs."""
+class Reaper:
+    """Every lease/2: give stale tasks back to the queue; every hour: drop expired outputs.
+
+    It runs in the consumer's main loop, not in a thread of its own: the consumer forks worker
+    processes, and a fork while another thread holds a lock leaves the child deadlocked.
+    """
 
     def __init__(self, settings: Settings, huey) -> None:
-        super().__init__(name="reaper", daemon=True)
         self.settings, self.huey = settings, huey
         self.store = TaskStore(settings.task_db_url)
-        self.stopped = threading.Event()
+        self.interval = max(0.5, settings.lease_s / 2)
+        self._next = 0.0
         self._last_cleanup = 0.0
 
-    def run(self) -> None:
-        while not self.stopped.is_set():
+    def maybe_tick(self) -> None:
+        if time.monotonic() >= self._next:
+            self._next = time.monotonic() + self.interval
             self.tick()
-            self.stopped.wait(max(0.5, self.settings.lease_s / 2))
 
     def tick(self) -> None:
         try:
@@ -75,28 +81,43 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+class ReapingConsumer(Consumer):
+    """Huey's consumer, with the reaper ticking in its main loop."""
+
+    reaper: Reaper
+
+    def loop(self, health_check_ts=None):
+        self.reaper.maybe_tick()
+        return super().loop(health_check_ts)
+
+
 class Worker:
     """A consumer with ``concurrency`` workers ("process" in production, "thread" in tests)."""
 
     def __init__(self, settings: Settings, concurrency: int = 1, worker_type: str = "process") -> None:
         self.settings = settings
         self.huey = make_huey(settings)
-        self.consumer = self.huey.create_consumer(
-            workers=max(1, concurrency), worker_type=worker_type, periodic=False,
+        self.consumer = ReapingConsumer(
+            self.huey, workers=max(1, concurrency), worker_type=worker_type, periodic=False,
             initial_delay=0.05, backoff=1.5, max_delay=0.5, check_worker_health=True, health_check_interval=1)
-        self.reaper = Reaper(settings, self.huey)
+        self.consumer.reaper = Reaper(settings, self.huey)
+        self._thread: threading.Thread | None = None
 
     def run(self) -> None:
         """Block until SIGINT/SIGTERM (the consumer's own signal handling)."""
-        self.reaper.start()
         self.consumer.run()
 
     def start(self) -> "Worker":
-        """Run in the background of this process (tests, embedded use)."""
-        self.reaper.start()
-        self.consumer.start()
+        """Run in a background thread of this process (tests; thread workers only)."""
+        if self.consumer.worker_type != "thread":
+            raise ValueError("background start is for thread workers; use run() for processes")
+        self.consumer._set_signal_handlers = lambda: None  # signals belong to the main thread
+        self._thread = threading.Thread(target=self.consumer.run, name="consumer", daemon=True)
+        self._thread.start()
         return self
 
     def stop(self) -> None:
-        self.reaper.stopped.set()
         self.consumer.stop(graceful=True)
+        self.consumer.stop_flag.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
