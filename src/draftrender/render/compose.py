@@ -91,9 +91,10 @@ class Canvas:
         self.width, self.height = width, height
         self.buf = np.empty((height * 3 // 2, width), np.uint8)
         h, w = height, width
+        flat, q = self.buf.reshape(-1), (h // 2) * (w // 2)  # planes packed flat, as PyAV reads them
         self.y = self.buf[:h]
-        self.u = self.buf[h:h + h // 4].reshape(h // 2, w // 2)
-        self.v = self.buf[h + h // 4:].reshape(h // 2, w // 2)
+        self.u = flat[w * h:w * h + q].reshape(h // 2, w // 2)
+        self.v = flat[w * h + q:].reshape(h // 2, w // 2)
         self.clear()
 
     def clear(self) -> None:
