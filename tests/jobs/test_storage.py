@@ -64,3 +64,30 @@ def test_s3_multipart_upload_and_presigned_range_get(s3_settings, tmp_path):
         assert hashlib.sha256(whole.content).hexdigest() == hashlib.sha256(src.read_bytes()).hexdigest()
     storage.delete("task1.mp4")
     assert not storage.exists("task1.mp4")
+
+
+def test_gen_video_publishes_to_s3_and_answers_a_presigned_url(s3_settings, media_server, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from draftkit import video_facts
+    from draftrender.api.app import create_app
+    from draftrender.jobs.worker import Worker
+    from support import Api
+    from test_api_video import make_draft
+
+    worker = Worker(s3_settings, 1, "thread").start()
+    try:
+        with TestClient(create_app(s3_settings)) as client:
+            api = Api(client)
+            url = make_draft(api, media_server, 1.0)
+            data = api.ok("gen_video", {"draft_url": url, "wait": True, "timeout": 60})
+    finally:
+        worker.stop()
+    assert data["status"] == "completed" and "X-Amz-Signature=" in data["video_url"]
+    assert "X-Amz-Signature=" in data["poster_url"]
+    assert not (s3_settings.outputs_dir / f"{data['task_id']}.mp4").exists()  # nothing kept locally
+    with httpx.Client(trust_env=False) as http:
+        body = http.get(data["video_url"]).content
+    out = tmp_path / "s3.mp4"
+    out.write_bytes(body)
+    assert video_facts(out)["frames"] == 30 == data["output"]["frames"]
