@@ -100,7 +100,7 @@ class JobService:
         """Poll the store until the task ends or ``timeout_s`` passes (the task goes on)."""
         deadline = time.monotonic() + timeout_s
         while True:
-            task = self.store.get(task_id)
+            task = await asyncio.to_thread(self.store.get, task_id)
             if task is None or task.status in FINISHED:
                 return task
             if time.monotonic() >= deadline:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
 from ...errors import ServiceError
@@ -63,7 +64,9 @@ async def gen_video(body: GenVideoRequest, request: Request, jobs: JobsDep, sett
     options = body.options()
     if body.callback_url is not None and not body.callback_url.startswith(("http://", "https://")):
         raise ServiceError(1001, "callback_url 必须是 http(s) URL", "callback_url must be an http(s) URL")
-    task, how = jobs.submit(body.draft_url, options, force=body.force, callback_url=body.callback_url)
+    # submit reads the draft and writes the task store: keep that off the event loop
+    task, how = await run_in_threadpool(jobs.submit, body.draft_url, options, force=body.force,
+                                        callback_url=body.callback_url)
     if body.wait and how != "reused":
         task = await jobs.wait(task.id, body.timeout or settings.wait_timeout_s)
         if task.status != "completed":
