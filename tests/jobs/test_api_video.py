@@ -195,3 +195,8 @@ def test_bad_input(api, media_server, client):
     huge = {"draft_url": url, "padding": "x" * (5 * 1024 * 1024)}
     r = client.post(f"{PREFIX}/gen_video", json=huge)
     assert r.status_code == 413 and r.json()["code"] == 1001
+
+
+def test_health(client):
+    r = client.get("/health")
+    assert r.status_code == 200 and r.json() == {"status": "ok", "active_tasks": 0}
