@@ -115,3 +115,30 @@ def test_killed_worker_task_completes_once_and_restart_keeps_tasks(tmp_path, dat
         first.stop()
         if second is not None:
             second.stop()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except FileNotFoundError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_render_workers_of_a_killed_service_stop(tmp_path, data_dir):
+    service = start_service(data_dir, free_port(), tmp_path / "serve.log", workers="1")
+    deadline = time.monotonic() + 20
+    while not (kids := _children(service.popen.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert kids, service.tail()
+    service.kill9()
+    deadline = time.monotonic() + 15
+    while any(_alive(k) for k in kids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not any(_alive(k) for k in kids), "orphan render workers kept running"

@@ -44,7 +44,7 @@ def _worker(args: argparse.Namespace) -> int:
     concurrency = args.concurrency or max(1, settings.workers)
     print(f"draftrender worker: {concurrency} render process(es), queue "
           f"{'redis' if settings.redis_url else 'sqlite'}, store {settings.task_db_url.split(':')[0]}", flush=True)
-    Worker(settings, concurrency, "process").run()
+    Worker(settings, concurrency, "process", parent_pid=args.parent_pid).run()
     return 0
 
 
@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="run render workers (same database, queue and storage as the API)")
     worker.add_argument("--concurrency", type=int, default=None, help="render processes (default DRAFTRENDER_WORKERS)")
     worker.add_argument("--data-dir", default=None, help="data folder (DRAFTRENDER_DATA_DIR)")
+    worker.add_argument("--parent-pid", type=int, default=None, help=argparse.SUPPRESS)
     worker.set_defaults(func=_worker)
 
     render = sub.add_parser("render", help="render a draft folder or draft_content.json to MP4")

@@ -35,7 +35,8 @@ class EmbeddedWorkers:
         self._thread = threading.Thread(target=self._supervise, name="worker-supervisor", daemon=True)
 
     def _spawn(self) -> subprocess.Popen:
-        cmd = [sys.executable, "-m", "draftrender.cli.main", "worker", "--concurrency", str(self.concurrency)]
+        cmd = [sys.executable, "-m", "draftrender.cli.main", "worker", "--concurrency", str(self.concurrency),
+               "--parent-pid", str(os.getpid())]
         return subprocess.Popen(cmd, env=settings_env(self.settings), start_new_session=True)
 
     def start(self) -> "EmbeddedWorkers":

@@ -6,6 +6,7 @@ starts one beside the API. Any number of them may share one database and queue.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from datetime import timedelta
@@ -82,11 +83,19 @@ def _rmtree(path: Path) -> None:
 
 
 class ReapingConsumer(Consumer):
-    """Huey's consumer, with the reaper ticking in its main loop."""
+    """Huey's consumer, with the reaper ticking in its main loop.
+
+    With ``parent_pid`` set (workers started by ``serve``), it stops when that parent is gone,
+    so a killed API never leaves orphan render processes behind.
+    """
 
     reaper: Reaper
+    parent_pid: int | None = None
 
     def loop(self, health_check_ts=None):
+        if self.parent_pid is not None and os.getppid() != self.parent_pid:
+            self._logger.warning("parent process %s is gone; stopping", self.parent_pid)
+            self.stop()
         self.reaper.maybe_tick()
         return super().loop(health_check_ts)
 
@@ -94,13 +103,15 @@ class ReapingConsumer(Consumer):
 class Worker:
     """A consumer with ``concurrency`` workers ("process" in production, "thread" in tests)."""
 
-    def __init__(self, settings: Settings, concurrency: int = 1, worker_type: str = "process") -> None:
+    def __init__(self, settings: Settings, concurrency: int = 1, worker_type: str = "process",
+                 parent_pid: int | None = None) -> None:
         self.settings = settings
         self.huey = make_huey(settings)
         self.consumer = ReapingConsumer(
             self.huey, workers=max(1, concurrency), worker_type=worker_type, periodic=False,
             initial_delay=0.05, backoff=1.5, max_delay=0.5, check_worker_health=True, health_check_interval=1)
         self.consumer.reaper = Reaper(settings, self.huey)
+        self.consumer.parent_pid = parent_pid
         self._thread: threading.Thread | None = None
 
     def run(self) -> None:
