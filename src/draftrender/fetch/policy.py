@@ -28,6 +28,26 @@ def address_allowed(ip: str | IPAddress, allowed: Iterable[Network] = ()) -> boo
     return addr.is_global
 
 
+def literal_ip(host: str) -> IPAddress | None:
+    """The address ``host`` spells literally, or None for a name that must be resolved.
+
+    Besides the usual forms (``127.0.0.1``, ``::1``, ``[::1]``) this accepts what C resolvers
+    read as IPv4 (``2130706433``, ``0x7f.1``, ``127.1``, ``0177.0.0.1``), so a policy check never
+    depends on which resolver sees such a host.
+    """
+    text = host.strip().strip("[]").rstrip(".")
+    try:
+        return ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        pass
+    if text and all(c in "0123456789abcdefxABCDEFX." for c in text):
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(text))
+        except OSError:
+            return None
+    return None
+
+
 def system_resolver(host: str, port: int) -> list[str]:
     """Every address the system resolver gives for ``host`` (IPv4 and IPv6)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
