@@ -39,6 +39,14 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated CIDRs that may be fetched although private/loopback",
     )
+    # Foreign drafts (gen_video with another server's draft URL, a draft JSON or a .zip).
+    source_max_bytes: int = 2 * 1024 * 1024 * 1024
+    source_parallel_downloads: int = 4
+    source_max_files: int = 2000
+    source_zip_max_entries: int = 5000
+    source_zip_max_unpacked_bytes: int = 4 * 1024 * 1024 * 1024
+    source_zip_max_ratio: float = 200.0
+    source_cache_max_bytes: int = 5 * 1024 * 1024 * 1024
 
     draft_lock_timeout_s: float = 30.0
     max_body_bytes: int = 4 * 1024 * 1024
@@ -106,6 +114,11 @@ class Settings(BaseSettings):
     @property
     def tmp_dir(self) -> Path:
         return self.data_dir / "tmp"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Downloaded draft materials kept for re-renders (revalidated with ETag/Last-Modified)."""
+        return self.data_dir / "cache"
 
     @property
     def outputs_dir(self) -> Path:
