@@ -275,7 +275,7 @@ class SafeFetcher:
             got = have
             try:
                 with part.open("ab") as fh:
-                    for chunk in resp.iter_bytes(64 * 1024):
+                    for chunk in resp.iter_bytes():
                         got += len(chunk)
                         if got > limit:
                             raise _too_large(url, limit)
@@ -319,7 +319,7 @@ class SafeFetcher:
                     raise FetchError("http", url, "unexpected status", resp.status_code)
                 buf = bytearray()
                 try:
-                    for chunk in resp.iter_bytes(64 * 1024):
+                    for chunk in resp.iter_bytes():
                         buf += chunk
                         if len(buf) > max_bytes:
                             raise _too_large(url, max_bytes)

@@ -76,6 +76,7 @@ class Session:
             if settings.source_cache_max_bytes > 0 else None
         self.max_task_bytes = settings.source_max_bytes
         self.lock = threading.Lock()
+        self.stop_lock = threading.Lock()
         self.aborted = threading.Event()
         self.done = 0        # bytes in place (downloaded or taken from the cache)
         self.total = 0       # bytes known to be coming
@@ -86,8 +87,12 @@ class Session:
         """Raise if this task must stop (cancelled, or another download failed)."""
         if self.aborted.is_set():
             raise _Aborted()
-        if self.should_stop is not None and self.should_stop():
-            raise Cancelled()
+        if self.should_stop is not None:
+            with self.stop_lock:  # the caller's should_stop need not be thread-safe
+                stop = self.should_stop()
+            if stop:
+                self.aborted.set()
+                raise Cancelled()
 
     def _report(self) -> None:
         if self.progress is not None:
