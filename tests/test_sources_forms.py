@@ -157,3 +157,19 @@ def test_zip_with_the_draft_nested_in_subfolders(site, reference, settings, tmp_
     assert ref.kind == "zip_url"
     assert local.draft_file.relative_to(tmp_path / "work").parts[-4:] == ("bundle", "nested", ID, "draft_content.json")
     assert not (tmp_path / "work" / "draft.zip").exists()
+
+
+def test_a_gen_video_task_renders_each_foreign_form(site, settings, tmp_path):
+    """The job runner drives identify → materialize → render_draft with the path map."""
+    from draftrender.jobs.options import TaskOptions
+    from draftrender.jobs.runner import run_task
+    from draftrender.jobs.service import JobService
+
+    server = site["server"]
+    service = JobService(settings)
+    options = TaskOptions(height=180, preset="ultrafast", start_s=2.8, end_s=3.2, poster=False)
+    for url in (f"{server.base}{PREFIX}/get_draft?draft_id={ID}", server.url("draft.zip"),
+                f"https://ts.fyshark.com/#/cozeToJianyin?drafId={server.url('json/my_draft.json')}"):
+        task, how = service.submit(url, options)
+        assert how == "created"
+        assert run_task(task.id, settings) == "completed", service.store.get(task.id).error_message

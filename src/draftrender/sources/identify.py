@@ -39,7 +39,7 @@ class DraftRef:
     key: str
 
 
-def _invalid(draft_url: str, zh: str | None = None, en: str | None = None) -> ServiceError:
+def _invalid(zh: str, en: str) -> ServiceError:
     return ServiceError("DRAFT_URL_INVALID", zh, en)
 
 
@@ -120,9 +120,9 @@ def _identify(url: str, settings: Settings, own_exists: Callable[[str], bool], d
         parts = urlsplit(url)
         parts.port  # noqa: B018 — raises ValueError for a bad port
     except ValueError:
-        raise _invalid(url, f"无法解析的URL: {url}", f"unparsable URL: {url}") from None
+        raise _invalid(f"无法解析的URL: {url}", f"unparsable URL: {url}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise _invalid(url, f"只支持http/https地址: {url}", f"only http/https URLs are accepted: {url}")
+        raise _invalid(f"只支持http/https地址: {url}", f"only http/https URLs are accepted: {url}")
     query = _params(parts.query)
     fragment = _fragment_params(parts.fragment)
     path = unquote(parts.path).rstrip("/")
@@ -138,7 +138,7 @@ def _identify(url: str, settings: Settings, own_exists: Callable[[str], bool], d
     for name, value in query + fragment:
         if name in DRAFT_PARAMS and _is_http(value):
             if depth >= MAX_NESTING:
-                raise _invalid(url, f"草稿URL嵌套过深: {url}", f"draft URL nested too deeply: {url}")
+                raise _invalid(f"草稿URL嵌套过深: {url}", f"draft URL nested too deeply: {url}")
             return _identify(_inner_url(value), settings, own_exists, depth + 1)
 
     if draft_id and (lower_path.endswith("/get_draft") or lower_path == "get_draft"):
@@ -152,4 +152,4 @@ def _identify(url: str, settings: Settings, own_exists: Callable[[str], bool], d
         return DraftRef("zip_url", url, draft_id, normalise_url(url))
     if draft_id and _same_host(parts, settings.base_url):
         raise ServiceError("DRAFT_NOT_FOUND", draft_id)
-    raise _invalid(url, f"无法从URL识别草稿: {url}", f"no draft can be identified in: {url}")
+    raise _invalid(f"无法从URL识别草稿: {url}", f"no draft can be identified in: {url}")

@@ -270,7 +270,9 @@ def _json_url(ref: DraftRef, s: Session, workdir: Path) -> LocalDraft:
             continue
         parts = relative_parts(rec)
         if parts is not None:
-            items.append(Item(urljoin(base, quote("/".join(parts))), folder.joinpath(*parts)))
+            url = urljoin(base, quote("/".join(parts)))
+            dest = folder.joinpath(*parts)
+            items.append(Item(url, url_dest(folder, url) if dest == draft_file else dest))
         elif not rec.replace("\\", "/").startswith("/") and ".." in path_parts(rec) and not re.match(r"^[A-Za-z]:", rec):
             url = urljoin(base, quote(rec.replace("\\", "/")))  # ../media/x.mp4: up from the JSON's folder
             items.append(Item(url, url_dest(folder, url)))
