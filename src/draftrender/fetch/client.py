@@ -209,10 +209,11 @@ class SafeFetcher:
                     wait = retry.wait_s
                     if wait is None:
                         wait = min(self.limits.backoff_s * 2 ** (attempt - 1), self.limits.max_backoff_s)
-                    if attempt > self.limits.retries or time.monotonic() + wait > deadline:
+                    out_of_time = time.monotonic() + wait > deadline
+                    if attempt > self.limits.retries or out_of_time:
                         part.unlink(missing_ok=True)
                         error = retry.error
-                        if error.kind == "timeout" or time.monotonic() >= deadline:
+                        if error.kind == "timeout" and out_of_time:
                             error = _timed_out(url, self.limits.deadline_s)
                         raise error from None
                     time.sleep(wait)
