@@ -1,7 +1,14 @@
-"""Text materials (``materials.texts[]``) → TextSpec."""
+"""Text materials (``materials.texts[]``) → TextSpec.
+
+Style ``range``s in a text's ``content`` count UTF-16 code units (JianYing is a C++/JS-style
+string index): a character outside the BMP (most emoji) counts 2. They are converted here to
+Python ``str`` indices, and clamped to the text: capcut-mate wrote the base range's end as 2 ×
+the character count.
+"""
 from __future__ import annotations
 
 import json
+from bisect import bisect_left, bisect_right
 
 from ..errors import ServiceError
 from .model import Shadow, TextSpec, TextStyle
@@ -27,8 +34,32 @@ def _solid(node: dict | None) -> tuple[tuple[float, float, float], float] | None
     return _rgb(solid["color"]), alpha
 
 
-def _style(raw: dict, text_len: int) -> TextStyle:
-    start, end = (raw.get("range") or [0, text_len])[:2]
+def utf16_offsets(text: str) -> list[int]:
+    """``offsets[i]`` = UTF-16 code-unit index of character ``i`` (len(text) + 1 entries)."""
+    offsets = [0]
+    for ch in text:
+        offsets.append(offsets[-1] + (2 if ord(ch) > 0xFFFF else 1))
+    return offsets
+
+
+def char_range(raw_range, offsets: list[int]) -> tuple[int, int]:
+    """A style's UTF-16 ``[start, end)`` as Python indices, clamped to the text.
+
+    A bound inside a surrogate pair takes the whole character (start rounds down, end up);
+    a missing or malformed range covers the whole text.
+    """
+    n = len(offsets) - 1
+    try:
+        start, end = (int(v) for v in list(raw_range)[:2])
+    except (TypeError, ValueError):
+        return 0, n
+    start = min(n, max(0, bisect_right(offsets, max(0, start)) - 1))
+    end = min(n, bisect_left(offsets, max(0, end)))
+    return start, max(start, end)
+
+
+def _style(raw: dict, offsets: list[int]) -> TextStyle:
+    start, end = char_range(raw.get("range") or [0, offsets[-1]], offsets)
     fill = _solid(raw.get("fill")) or ((1.0, 1.0, 1.0), 1.0)
     stroke_color, stroke_width = None, 0.0
     strokes = raw.get("strokes") or []
@@ -45,10 +76,10 @@ def _style(raw: dict, text_len: int) -> TextStyle:
                         float(sh.get("distance", 5.0)), float(sh.get("diffuse", 0.0)))
     font = raw.get("font") or {}
     return TextStyle(
-        start=max(0, int(start)), end=min(text_len, int(end)), size=float(raw.get("size", 15) or 15),
+        start=start, end=end, size=float(raw.get("size", 15) or 15),
         color=fill[0], alpha=fill[1], bold=bool(raw.get("bold")), italic=bool(raw.get("italic")),
         underline=bool(raw.get("underline")), stroke_color=stroke_color, stroke_width=stroke_width,
-        shadow=shadow, font_id=str(font.get("id", "") or ""),
+        shadow=shadow, font_id=str(font.get("id") or font.get("name") or "") if isinstance(font, dict) else "",
     )
 
 
@@ -63,7 +94,8 @@ def text_spec(material: dict, segment_id: str) -> TextSpec:
     if not isinstance(content, dict):
         content = {"text": str(raw), "styles": []}
     text = str(content.get("text", ""))
-    styles = tuple(_style(s, len(text)) for s in content.get("styles") or [] if isinstance(s, dict))
+    offsets = utf16_offsets(text)
+    styles = tuple(_style(s, offsets) for s in content.get("styles") or [] if isinstance(s, dict))
     if not styles:
         styles = (TextStyle(0, len(text), float(material.get("font_size", 15) or 15)),)
     alignment = int(material.get("alignment", 1) or 0)
