@@ -46,13 +46,34 @@ def rgba_to_planes(rgba: np.ndarray) -> Planes:
     u = 128.0 + (-0.168736 * r - 0.331264 * g + 0.5 * b) * (224.0 / 255.0)
     v = 128.0 + (0.5 * r - 0.418688 * g - 0.081312 * b) * (224.0 / 255.0)
     hh, ww = y.shape[0] // 2, y.shape[1] // 2
-    u = u.reshape(hh, 2, ww, 2).mean(axis=(1, 3))
-    v = v.reshape(hh, 2, ww, 2).mean(axis=(1, 3))
-    to8 = lambda p: np.clip(p + 0.5, 0, 255).astype(np.uint8)  # noqa: E731
     alpha = rgba[..., 3].copy() if rgba.shape[2] == 4 else None
     if alpha is not None and alpha.min() == 255:
         alpha = None
+    if alpha is None:
+        u = u.reshape(hh, 2, ww, 2).mean(axis=(1, 3))
+        v = v.reshape(hh, 2, ww, 2).mean(axis=(1, 3))
+    else:
+        u, v = _weighted_chroma(u, v, alpha, hh, ww)
+    to8 = lambda p: np.clip(p + 0.5, 0, 255).astype(np.uint8)  # noqa: E731
     return Planes(to8(y), to8(u), to8(v), alpha)
+
+
+def _weighted_chroma(u: np.ndarray, v: np.ndarray, alpha: np.ndarray, hh: int, ww: int):
+    """2x2 chroma averaged by alpha: transparent pixels' RGB (often garbage) adds no colour.
+
+    Blending the result by the block's mean alpha gives exactly the mean of per-pixel blends
+    (Σa·u / 4), so half-transparent edges keep their own colour, never a fringe. A fully
+    transparent block keeps the plain mean (it is never seen).
+    """
+    a = alpha.astype(np.float32).reshape(hh, 2, ww, 2)
+    wsum = a.sum(axis=(1, 3))
+    safe = np.where(wsum > 0, wsum, 1.0)
+    out = []
+    for p in (u, v):
+        blocks = p.reshape(hh, 2, ww, 2)
+        weighted = (blocks * a).sum(axis=(1, 3)) / safe
+        out.append(np.where(wsum > 0, weighted, blocks.mean(axis=(1, 3))))
+    return out
 
 
 def frame_to_planes(frame: av.VideoFrame) -> Planes:
