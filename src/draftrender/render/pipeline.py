@@ -126,9 +126,18 @@ def render(plan: RenderPlan, out_path: Path | str, options: RenderOptions | None
             lr.close()
         mixer.close()
     os.replace(tmp, out_path)
-    warnings = list(plan.warnings) + [Warning_("font", f, "", "font not available; default CJK font used")
-                                      for f in sorted(fonts.unresolved)]
+    warnings = list(plan.warnings) + _font_warnings(plan, fonts.unresolved)
     return RenderResult(out_path, last - first, plan.frame_time_us(last) - t_first, width, height, warnings, timings)
+
+
+def _font_warnings(plan: RenderPlan, unresolved: set[str]) -> list[Warning_]:
+    """One warning per unknown font and text segment using it (default font drawn instead)."""
+    out = []
+    for font in sorted(unresolved):
+        segments = [layer.segment_id for layer in plan.layers if layer.text is not None
+                    and any(st.font_id == font for st in layer.text.styles)] or [""]
+        out += [Warning_("font", font, seg, "font not available; default CJK font used") for seg in segments]
+    return out
 
 
 def _update_active(active: list[LayerRenderer], pending: list, t: int,
