@@ -14,6 +14,7 @@ import threading
 import uuid
 from pathlib import Path
 
+from .. import sources
 from ..errors import ServiceError
 from ..render.draft import OutputSpec, render_draft
 from ..render.pipeline import Cancelled as RenderCancelled
@@ -58,7 +59,7 @@ def run_task(task_id: str, settings: Settings, worker_id: str | None = None) -> 
         try:
             values = _execute(task, settings, workdir, lease, reporter)
             status = "completed" if store.complete(task_id, worker_id, values) else "lost"
-        except (Stop, RenderCancelled, _source_cancelled()):
+        except (Stop, RenderCancelled, sources.Cancelled):
             if lease.cancelled and store.fail(task_id, worker_id, ServiceError("TASK_CANCELLED"), status=CANCELLED):
                 status = "cancelled"
             else:
@@ -75,15 +76,7 @@ def run_task(task_id: str, settings: Settings, worker_id: str | None = None) -> 
     return status
 
 
-def _source_cancelled() -> type[BaseException]:
-    from .. import sources
-
-    return getattr(sources, "Cancelled", Stop)
-
-
 def _execute(task, settings: Settings, workdir: Path, lease: Lease, reporter: ProgressReporter) -> dict:
-    from .. import sources
-
     opts = TaskOptions.from_dict(json.loads(task.options or "{}"))
     store_ids = lambda draft_id: (settings.drafts_dir / draft_id).is_dir()  # noqa: E731
     ref = sources.identify(task.draft_url, settings, store_ids)

@@ -7,6 +7,7 @@ import json
 import threading
 import time
 
+from .. import sources
 from ..errors import ServiceError
 from ..settings import Settings
 from .callbacks import send_callback
@@ -35,9 +36,7 @@ class JobService:
     def _own_exists(self, draft_id: str) -> bool:
         return (self.settings.drafts_dir / draft_id / "draft_content.json").is_file()
 
-    def identify(self, draft_url: str):
-        from .. import sources
-
+    def identify(self, draft_url: str) -> sources.DraftRef:
         if not isinstance(draft_url, str) or not draft_url.strip():
             raise ServiceError("DRAFT_URL_REQUIRED")
         return sources.identify(draft_url.strip(), self.settings, self._own_exists)
