@@ -68,3 +68,28 @@ def test_form_renders_through_gen_video(form, site, local_frames, api, settings,
     for i, want in want_frames.items():
         assert np.array_equal(got[i], want), f"{form}: frame {i} differs"
     assert sorted((w["kind"], w["name"]) for w in data["warnings"]) == want_warnings
+
+
+def test_errors_name_the_culprit_and_the_service_stays_healthy(site, api):  # noqa: F811
+    import json
+
+    server = site["server"]
+    draft = json.loads((site["root"] / "json" / "my_draft.json").read_text("utf-8"))
+    video = next(m for m in draft["materials"]["videos"] if m["path"].startswith("http"))
+    video["path"] = server.url("private/clip.mp4")
+    server.routes["/private/clip.mp4"] = lambda req: (403, {}, b"forbidden")
+    (site["root"] / "json" / "broken.json").write_text(json.dumps(draft, ensure_ascii=False), "utf-8")
+
+    url = server.url("json/broken.json")
+    zh, en = api.both_languages("gen_video", {"draft_url": url, "wait": True, "timeout": 60}, status=400, code=2005)
+    assert zh["message"].startswith("素材无法访问") and server.url("private/clip.mp4") in zh["message"]
+    assert "HTTP 403" in en["message"] and en["message"].startswith("Material inaccessible")
+    status = api.ok("gen_video_status", {"draft_url": url})
+    assert status["status"] == "failed" and "HTTP 403" in status["error_message"] and status["progress"] == 0
+
+    gone = server.url("json/missing.json")
+    zh, en = api.both_languages("gen_video", {"draft_url": gone, "wait": True, "timeout": 60}, status=404, code=2001)
+    assert zh["error"]["message"] == "草稿不存在" and en["error"]["message"] == "Draft does not exist"
+    zh, en = api.both_languages("gen_video", {"draft_url": "https://example.com/not-a-draft"}, status=400, code=2001)
+    assert zh["error"]["message"] == "draft_url格式无效"
+    assert api.client.get("/health").json()["status"] == "ok"
