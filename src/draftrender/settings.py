@@ -69,6 +69,7 @@ class Settings(BaseSettings):
     render_threads: int = 0
     retention_days: float = 7.0
     wait_timeout_s: float = 600.0
+    task_timeout_s: float = 3600.0
 
     # Output storage: local disk unless an S3 bucket is configured.
     s3_bucket: str = ""

@@ -200,3 +200,16 @@ def test_bad_input(api, media_server, client):
 def test_health(client):
     r = client.get("/health")
     assert r.status_code == 200 and r.json() == {"status": "ok", "active_tasks": 0}
+
+
+def test_a_render_past_the_task_time_limit_fails_with_504(api, media_server, settings):
+    s = settings.model_copy(update={"task_timeout_s": 0.5})
+    w = Worker(s, 1, "thread").start()
+    try:
+        url = make_draft(api, media_server, 8.0, (1920, 1080))
+        zh, en = api.both_languages("gen_video", {"draft_url": url, "wait": True, "timeout": 60}, status=504, code=2056)
+        assert "0.5" in en["message"]
+        final = api.ok("gen_video_status", {"draft_url": url})
+        assert final["status"] == "failed" and final["error_message"].startswith("处理超时")
+    finally:
+        w.stop()

@@ -10,15 +10,19 @@ from .store import TaskStore
 class Lease:
     """Keeps ``heartbeat_at`` fresh while a render runs; ``should_stop`` says when to give up.
 
-    The render stops when the user cancels or when the lease is lost (the reaper gave the task
-    to another worker after our heartbeats stalled); a lost lease must not publish results.
+    The render stops when the user cancels, when the task runs past its time limit, or when the
+    lease is lost (the reaper gave the task to another worker after our heartbeats stalled); a
+    lost lease must not publish results.
     """
 
-    def __init__(self, store: TaskStore, task_id: str, worker_id: str, lease_s: float) -> None:
+    def __init__(self, store: TaskStore, task_id: str, worker_id: str, lease_s: float,
+                 timeout_s: float | None = None) -> None:
         self.store, self.task_id, self.worker_id = store, task_id, worker_id
         self.interval = max(0.2, lease_s / 4)
+        self.deadline = None if not timeout_s else time.monotonic() + timeout_s
         self.lost = False
         self.cancelled = False
+        self.timed_out = False
         self._stop = threading.Event()
         self._checked = 0.0
         self._thread = threading.Thread(target=self._beat, name=f"lease-{task_id[:8]}", daemon=True)
@@ -42,9 +46,12 @@ class Lease:
 
     def should_stop(self) -> bool:
         """Cheap enough to call per frame: the database is read at most every 0.5 s."""
-        if self.lost or self.cancelled:
+        if self.lost or self.cancelled or self.timed_out:
             return True
         now = time.monotonic()
+        if self.deadline is not None and now >= self.deadline:
+            self.timed_out = True
+            return True
         if now - self._checked >= 0.5:
             self._checked = now
             try:

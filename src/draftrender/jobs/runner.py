@@ -54,7 +54,7 @@ def run_task(task_id: str, settings: Settings, worker_id: str | None = None) -> 
     log.info("task %s attempt %d on %s", task_id, task.attempts, worker_id)
     workdir = settings.tmp_dir / "tasks" / f"{task_id}-{task.attempts}"
     status = "failed"
-    with Lease(store, task_id, worker_id, settings.lease_s) as lease:
+    with Lease(store, task_id, worker_id, settings.lease_s, settings.task_timeout_s) as lease:
         reporter = ProgressReporter(lambda p, s, eta: store.progress(task_id, worker_id, p, s, eta))
         try:
             values = _execute(task, settings, workdir, lease, reporter)
@@ -62,6 +62,10 @@ def run_task(task_id: str, settings: Settings, worker_id: str | None = None) -> 
         except (Stop, RenderCancelled, sources.Cancelled):
             if lease.cancelled and store.fail(task_id, worker_id, ServiceError("TASK_CANCELLED"), status=CANCELLED):
                 status = "cancelled"
+            elif lease.timed_out and store.fail(task_id, worker_id, ServiceError(
+                    "PROCESSING_TIMEOUT", f"渲染超过 {settings.task_timeout_s:g} 秒",
+                    f"the render ran over {settings.task_timeout_s:g} s")):
+                status = "failed"
             else:
                 status = "lost"
         except ServiceError as exc:
