@@ -30,6 +30,9 @@ class Encoder:
                 "crf": str(crf), "preset": preset,
                 "x264-params": "colorprim=smpte170m:transfer=smpte170m:colormatrix=smpte170m",
             }
+            # x264 frame threads: several frames in flight use every core (PyAV's default, slice
+            # threads within one frame, left one of two cores idle half the time).
+            self.video.codec_context.thread_type = "FRAME"
             if threads:
                 self.video.codec_context.thread_count = threads
             self.audio = self.out.add_stream("aac", rate=sample_rate)
@@ -49,19 +52,36 @@ class Encoder:
         self.frames += 1
 
     def write_audio(self, samples: np.ndarray) -> None:
-        """Queue float32 (n, 2) samples; full AAC frames are encoded at once."""
-        self.pending = np.concatenate([self.pending, samples]) if len(self.pending) else samples
-        while len(self.pending) >= AAC_FRAME:
-            self._audio_frame(self.pending[:AAC_FRAME])
-            self.pending = self.pending[AAC_FRAME:]
+        """Queue float32 (n, 2) samples; full AAC frames are encoded and muxed at once."""
+        self._mux(self.encode_audio(samples))
 
-    def _audio_frame(self, block: np.ndarray) -> None:
+    def encode_audio(self, samples: np.ndarray) -> list:
+        """Queue samples and encode the full AAC frames, returning their packets unmuxed.
+
+        The audio encoder is separate from the video one: this may run in another thread than
+        ``write_frame`` as long as the packets are handed to ``mux`` in order, in the muxing thread.
+        """
+        self.pending = np.concatenate([self.pending, samples]) if len(self.pending) else samples
+        packets = []
+        while len(self.pending) >= AAC_FRAME:
+            packets += self._audio_frame(self.pending[:AAC_FRAME])
+            self.pending = self.pending[AAC_FRAME:]
+        return packets
+
+    def mux(self, packets: list) -> None:
+        """Write already encoded packets (from ``encode_audio``)."""
+        self._mux(packets)
+
+    def _audio_frame(self, block: np.ndarray) -> list:
         frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(block.T), format="fltp", layout="stereo")
         frame.sample_rate = self.rate
         frame.pts = self.samples
         frame.time_base = Fraction(1, self.rate)
-        self._mux(self.audio.encode(frame))
         self.samples += len(block)
+        try:
+            return self.audio.encode(frame)
+        except av.error.FFmpegError as exc:
+            raise ServiceError("ENCODING_FAILED", str(exc)) from exc
 
     def _mux(self, packets) -> None:
         try:
@@ -73,7 +93,7 @@ class Encoder:
         """Flush both encoders and finish the file."""
         try:
             if len(self.pending):
-                self._audio_frame(self.pending)
+                self._mux(self._audio_frame(self.pending))
                 self.pending = np.zeros((0, 2), np.float32)
             self._mux(self.video.encode(None))
             self._mux(self.audio.encode(None))
