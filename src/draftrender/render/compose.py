@@ -76,14 +76,28 @@ def _weighted_chroma(u: np.ndarray, v: np.ndarray, alpha: np.ndarray, hh: int, w
     return out
 
 
+def plane_view(plane) -> np.ndarray | None:
+    """A frame plane as a (height, width) uint8 view of its own buffer (no copy; None if unusual)."""
+    if plane.line_size < plane.width:
+        return None
+    flat = np.frombuffer(plane, np.uint8)  # keeps the plane, hence its frame, alive
+    if flat.size < plane.line_size * plane.height:
+        return None
+    return flat[:plane.line_size * plane.height].reshape(plane.height, plane.line_size)[:, :plane.width]
+
+
 def frame_to_planes(frame: av.VideoFrame) -> Planes:
-    """A decoded frame as yuv420p planes (converted by swscale only if it is another format)."""
+    """A decoded frame as yuv420p planes: views of the frame's buffers (swscale only for other formats)."""
     if frame.format.name != "yuv420p" or frame.width % 2 or frame.height % 2:
         frame = frame.reformat(width=frame.width + frame.width % 2, height=frame.height + frame.height % 2,
                                format="yuv420p")
-    buf = frame.to_ndarray()
-    h, w = frame.height, frame.width
-    return Planes(buf[:h], buf[h:h + h // 4].reshape(h // 2, w // 2), buf[h + h // 4:].reshape(h // 2, w // 2))
+    views = [plane_view(p) for p in frame.planes[:3]]
+    if any(v is None for v in views):
+        h, w = frame.height, frame.width
+        flat, q = frame.to_ndarray().reshape(-1), (h // 2) * (w // 2)
+        views = [flat[:w * h].reshape(h, w), flat[w * h:w * h + q].reshape(h // 2, w // 2),
+                 flat[w * h + q:w * h + 2 * q].reshape(h // 2, w // 2)]
+    return Planes(*views)
 
 
 def adjust_planes(src: Planes, adjust: tuple[tuple[str, float], ...]) -> Planes:
@@ -104,35 +118,129 @@ def adjust_planes(src: Planes, adjust: tuple[tuple[str, float], ...]) -> Planes:
 
 
 class Canvas:
-    """The output frame being composed, one contiguous I420 buffer."""
+    """The output frame being composed: I420 planes, drawn region by region.
+
+    Standalone, the planes live in one contiguous buffer (``to_frame`` copies it out). In the
+    render loop ``new_frame`` binds them to a fresh ``av.VideoFrame`` instead: layers are drawn
+    straight into the frame the encoder receives, and the background is only filled when no
+    layer covers the whole canvas opaquely.
+    """
 
     def __init__(self, width: int, height: int) -> None:
         if width % 2 or height % 2:
             raise ValueError("canvas size must be even")
         self.width, self.height = width, height
         self.buf = np.empty((height * 3 // 2, width), np.uint8)
-        h, w = height, width
+        self.frame: av.VideoFrame | None = None
+        self._bind_buffer()
+        self.clear()
+
+    def _bind_buffer(self) -> None:
+        h, w = self.height, self.width
         flat, q = self.buf.reshape(-1), (h // 2) * (w // 2)  # planes packed flat, as PyAV reads them
         self.y = self.buf[:h]
         self.u = flat[w * h:w * h + q].reshape(h // 2, w // 2)
         self.v = flat[w * h + q:].reshape(h // 2, w // 2)
-        self.clear()
+        self.frame = None
+        self._blank = True
 
     def clear(self) -> None:
         self.y.fill(BLACK[0])
         self.u.fill(BLACK[1])
         self.v.fill(BLACK[2])
+        self._blank = False
+
+    def new_frame(self) -> None:
+        """Start the next output frame in a fresh ``av.VideoFrame`` (its background filled lazily)."""
+        frame = av.VideoFrame(self.width, self.height, "yuv420p")
+        views = [plane_view(p) for p in frame.planes[:3]]
+        if any(v is None for v in views):  # unusual plane layout: compose in the buffer instead
+            self._bind_buffer()
+            self.clear()
+            return
+        self.frame = frame
+        self.y, self.u, self.v = views
+        self._blank = True
+
+    def settle(self) -> None:
+        """Fill the background if nothing has been drawn yet (before reading the planes)."""
+        if self._blank:
+            self.clear()
 
     def to_frame(self) -> av.VideoFrame:
+        """The composed frame: the bound frame itself (no copy) or a copy of the buffer."""
+        self.settle()
+        if self.frame is not None:
+            frame = self.frame  # handed over as it is; the canvas is the (blank) buffer until new_frame
+            self._bind_buffer()
+            return frame
         return av.VideoFrame.from_ndarray(self.buf, format="yuv420p")
 
     def draw(self, src: Planes, m: np.ndarray, opacity: float = 1.0, *, mask: np.ndarray | None = None,
-             tint: tuple[float, float, float, float] | None = None, wipe: float | None = None) -> None:
+             tint: tuple[float, float, float, float] | None = None, wipe: float | None = None,
+             cache: dict | None = None) -> None:
         """Blend ``src`` through the 2x3 affine ``m`` (source px → canvas px) at ``opacity``.
 
         ``mask`` (source resolution, uint8) multiplies the source alpha; ``tint`` = (Y, U, V,
         amount) pulls the layer towards a colour; ``wipe`` keeps only the left fraction of the canvas.
+        ``cache``: a dict owned by one layer whose ``src`` does not change between frames (a still,
+        a text): the placed planes and the blend weights are reused while the placement is the same.
         """
+        if (cache is None and mask is None and tint is None and src.a is None and opacity >= 0.999
+                and self._resize_into(src, m, wipe)):
+            return
+        placed = None
+        key = (m.tobytes(), wipe)
+        if cache is not None and cache.get("src") is src and cache.get("mask") is mask and cache.get("key") == key:
+            placed = cache["placed"]
+        else:
+            placed = self._place(src, m, mask, wipe)
+            if cache is not None:
+                cache.clear()
+                cache.update(src=src, mask=mask, key=key, placed=placed)
+        if placed is None:
+            return
+        (x0, y0, x1, y1), ys, us, vs, cover = placed
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            return
+        if cover is not None and cache is not None:
+            if "uniform" not in cache:  # one alpha everywhere (a still with global transparency)
+                lo, hi = cv2.minMaxLoc(cover)[:2]
+                cache["uniform"] = lo / 255.0 if lo == hi else None
+            if cache["uniform"] is not None:
+                cover, opacity = None, opacity * cache["uniform"]
+        if tint is not None:
+            ty, tu, tv, k = tint
+            ys = cv2.addWeighted(ys, 1 - k, ys, 0, ty * k)
+            us = cv2.addWeighted(us, 1 - k, us, 0, tu * k)
+            vs = cv2.addWeighted(vs, 1 - k, vs, 0, tv * k)
+        opaque = cover is None and opacity >= 0.999
+        if self._blank:
+            if not (opaque and (x0, y0, x1, y1) == (0, 0, self.width, self.height)):
+                self.clear()  # the background shows somewhere: fill it first
+            self._blank = False
+        dy = self.y[y0:y1, x0:x1]
+        du = self.u[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
+        dv = self.v[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
+        if opaque:
+            dy[...], du[...], dv[...] = ys, us, vs
+            return
+        if cover is None:  # uniform opacity: one weighted sum per plane
+            for d, p in ((dy, ys), (du, us), (dv, vs)):
+                cv2.addWeighted(p, opacity, d, 1.0 - opacity, 0.0, dst=d)
+            return
+        weights = cache.get("weights") if cache is not None else None
+        if weights is None or weights[0] != opacity:
+            weights = (opacity, *_weights(cover, opacity, (du.shape[1], du.shape[0])))
+            if cache is not None:
+                cache["weights"] = weights
+        _, a_full, ia_full, a_half, ia_half = weights
+        dy[...] = cv2.blendLinear(ys, dy, a_full, ia_full)
+        du[...] = cv2.blendLinear(us, du, a_half, ia_half)
+        dv[...] = cv2.blendLinear(vs, dv, a_half, ia_half)
+
+    def _place(self, src: Planes, m: np.ndarray, mask: np.ndarray | None, wipe: float | None):
+        """(roi, y, u, v, coverage) of ``src`` placed by ``m``; None when nothing is on the canvas."""
         alpha = src.a
         if mask is not None:
             alpha = mask if alpha is None else cv2.multiply(alpha, mask, scale=1 / 255.0)
@@ -140,33 +248,36 @@ class Canvas:
         if placed is None:
             roi = self._roi(src, m, wipe)
             if roi is None:
-                return
+                return None
             identity = (np.allclose(m, [[1, 0, roi[0]], [0, 1, roi[1]]]) and src.width >= roi[2] - roi[0]
                         and src.height >= roi[3] - roi[1])
             placed = (roi, *self._warp(src, alpha, m, roi, identity))
-        (x0, y0, x1, y1), ys, us, vs, cover = placed
-        if x1 - x0 < 2 or y1 - y0 < 2:
-            return
-        if tint is not None:
-            ty, tu, tv, k = tint
-            ys = cv2.addWeighted(ys, 1 - k, ys, 0, ty * k)
-            us = cv2.addWeighted(us, 1 - k, us, 0, tu * k)
-            vs = cv2.addWeighted(vs, 1 - k, vs, 0, tv * k)
-        dy = self.y[y0:y1, x0:x1]
-        du = self.u[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
-        dv = self.v[y0 // 2:y1 // 2, x0 // 2:x1 // 2]
-        if cover is None and opacity >= 0.999:
-            dy[...], du[...], dv[...] = ys, us, vs
-            return
-        if cover is None:  # uniform opacity: one weighted sum per plane
-            for d, p in ((dy, ys), (du, us), (dv, vs)):
-                cv2.addWeighted(p, opacity, d, 1.0 - opacity, 0.0, dst=d)
-            return
-        a_full = cover.astype(np.float32) * (opacity / 255.0)
-        a_half = cv2.resize(a_full, (du.shape[1], du.shape[0]), interpolation=cv2.INTER_AREA)
-        _blend(dy, ys, a_full)
-        _blend(du, us, a_half)
-        _blend(dv, vs, a_half)
+        return placed
+
+    def _resize_into(self, src: Planes, m: np.ndarray, wipe: float | None) -> bool:
+        """An opaque, axis-aligned layer wholly inside the canvas: resized straight into the
+        canvas planes (no intermediate copy). False when the general path is needed."""
+        if wipe is not None or abs(m[0, 1]) > 1e-9 or abs(m[1, 0]) > 1e-9 or m[0, 0] <= 0 or m[1, 1] <= 0:
+            return False
+        even = lambda v: int(round(v / 2.0)) * 2  # noqa: E731
+        x0, y0 = even(m[0, 2]), even(m[1, 2])
+        x1, y1 = even(m[0, 2] + m[0, 0] * src.width), even(m[1, 2] + m[1, 1] * src.height)
+        if x0 < 0 or y0 < 0 or x1 > self.width or y1 > self.height or x1 - x0 < 2 or y1 - y0 < 2:
+            return False
+        if self._blank:
+            if (x0, y0, x1, y1) != (0, 0, self.width, self.height):
+                self.clear()
+            self._blank = False
+        for plane, dst in ((src.y, self.y[y0:y1, x0:x1]), (src.u, self.u[y0 // 2:y1 // 2, x0 // 2:x1 // 2]),
+                           (src.v, self.v[y0 // 2:y1 // 2, x0 // 2:x1 // 2])):
+            if plane.shape == dst.shape:
+                dst[...] = plane
+                continue
+            interp = cv2.INTER_AREA if dst.shape[1] < plane.shape[1] else cv2.INTER_LINEAR
+            out = cv2.resize(plane, (dst.shape[1], dst.shape[0]), dst=dst, interpolation=interp)
+            if out is not dst:  # OpenCV wrote elsewhere (unusual strides): copy it in
+                dst[...] = out
+        return True
 
     def _resize_place(self, src: Planes, alpha, m: np.ndarray, wipe: float | None):
         """Axis-aligned placements: one cv2.resize per plane (6x faster than warpAffine).
@@ -256,12 +367,12 @@ def _encloses(m: np.ndarray, src: Planes, roi) -> bool:
     return left <= x0 + eps and top <= y0 + eps and right >= x1 - eps and bottom >= y1 - eps
 
 
-def _blend(dst: np.ndarray, src: np.ndarray, a: np.ndarray) -> None:
-    """dst ← dst + (src − dst)·a, in place (a in 0..1, float32)."""
-    d = dst.astype(np.float32)
-    d += (src.astype(np.float32) - d) * a
-    np.clip(d + 0.5, 0, 255, out=d)
-    dst[...] = d.astype(np.uint8)
+def _weights(cover: np.ndarray, opacity: float, half: tuple[int, int]):
+    """Blend weights: coverage × opacity at full and chroma resolution, and their complements."""
+    a_full = cover.astype(np.float32)
+    a_full *= opacity / 255.0
+    a_half = cv2.resize(a_full, half, interpolation=cv2.INTER_AREA)
+    return a_full, 1.0 - a_full, a_half, 1.0 - a_half
 
 
 def placement_matrix(src_w: int, src_h: int, disp_w: float, disp_h: float, cx: float, cy: float,

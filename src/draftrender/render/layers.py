@@ -1,6 +1,8 @@
 """Per-layer renderers: sequential video decoding, stills, text; each draws itself onto the canvas."""
 from __future__ import annotations
 
+import time
+
 import av
 import numpy as np
 from PIL import Image, ImageOps
@@ -84,38 +86,51 @@ def _crop_planes(src: Planes, layer: VisualLayer) -> Planes:
 class LayerRenderer:
     """Draws one VisualLayer: owns its decoder / still / text image while the layer is on screen."""
 
-    def __init__(self, layer: VisualLayer, plan: RenderPlan, text_raster=None) -> None:
+    def __init__(self, layer: VisualLayer, plan: RenderPlan, text_raster=None,
+                 clock: dict[str, float] | None = None) -> None:
         self.layer = layer
         self.plan = plan
         self.text_raster = text_raster
+        self.clock = clock if clock is not None else {}  # seconds spent: "decode", "text"
         self.video: VideoSource | None = None
         self.still: Planes | None = None
         self.anchor: tuple[float, float] | None = None
         self.mask: np.ndarray | None = None
+        self.cache: dict = {}  # the still's placement and blend weights, reused while unchanged
+
+    def _spent(self, what: str, since: float) -> None:
+        self.clock[what] = self.clock.get(what, 0.0) + time.perf_counter() - since
 
     def open(self, t_us: int) -> None:
         """Prepare the source for drawing from timeline time ``t_us`` on."""
         layer = self.layer
+        t0 = time.perf_counter()
         if layer.kind == "video":
             first = layer.source_start_us + int((max(t_us, layer.start_us) - layer.target_start_us) * layer.speed)
             self.video = VideoSource(layer.source_path, max(0, first), layer.segment_id)
+            self._spent("decode", t0)
         elif layer.kind == "photo":
             self.still = _crop_planes(load_still(layer.source_path, layer.segment_id), layer)
+            self._spent("decode", t0)
         elif layer.kind == "text" and layer.text is not None:
             image = self.text_raster(layer.text, self.plan.width, self.plan.height)
-            self.still = rgba_to_planes(image.rgba)
+            self.still = rgba_to_planes(image.rgba)  # once per segment
             self.anchor = (image.anchor_x, image.anchor_y)
+            self._spent("text", t0)
 
     def source(self, t_us: int) -> Planes | None:
         layer = self.layer
         if self.video is None:
             return self.still
+        t0 = time.perf_counter()
         src_t = layer.source_start_us + int((t_us - layer.target_start_us) * layer.speed)
         planes = self.video.at(max(0, src_t))
+        self._spent("decode", t0)
         return None if planes is None else _crop_planes(planes, layer)
 
     def draw(self, canvas: Canvas, t_us: int) -> None:
         if self.layer.kind == "grade":
+            canvas.settle()
             graded = adjust_planes(Planes(canvas.y, canvas.u, canvas.v), self.layer.adjustments)
             canvas.y[...], canvas.u[...], canvas.v[...] = graded.y, graded.u, graded.v
             return
@@ -137,10 +152,11 @@ class LayerRenderer:
         if self.layer.mask is not None and (self.mask is None or self.mask.shape != src.y.shape):
             self.mask = mask_plane(self.layer.mask, src.width, src.height)
         canvas.draw(src, m, p.opacity, mask=self.mask if self.layer.mask is not None else None,
-                    tint=p.tint, wipe=p.wipe)
+                    tint=p.tint, wipe=p.wipe, cache=self.cache if self.video is None else None)
 
     def close(self) -> None:
         if self.video is not None:
             self.video.close()
             self.video = None
         self.still = None
+        self.cache = {}
