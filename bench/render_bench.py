@@ -1,6 +1,8 @@
 """Render speed and memory, measured against the floor on this machine.
 
-    .venv/bin/python bench/render_bench.py [--seconds 60] [--long-minutes 10] [--work DIR]
+    .venv/bin/python bench/render_bench.py [--seconds 60] [--long-minutes 10] [--repeat 3] [--work DIR]
+
+A shorter run: ``--seconds 20 --long-minutes 2 --repeat 1`` (about 40 s on 2 cores).
 
 1. Makes a draft1-like composition (performance.md): 1920x1080 @ 30 fps, clip A (1080p) then clip
    B (720p) with a 0.5 s 叠化 at the cut, an 800x600 RGBA PNG at scale 0.5 / alpha 0.9 all along,
@@ -10,6 +12,9 @@
 3. Prints both, the ratio floor/render (1.0 = as fast as a bare transcode), peak memory of each
    (separate processes), the renderer's own split of its time, and, for a long draft rendered
    small, the peak memory at 1 minute vs N minutes (it must stay flat).
+
+Floor and render run alternately ``--repeat`` times each; the medians are reported (a 2-core
+machine shared with other work is noisy).
 """
 from __future__ import annotations
 
@@ -117,10 +122,16 @@ def run_child(*extra: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _median(rows: list[dict]) -> dict:
+    """The run with the median wall time."""
+    return sorted(rows, key=lambda r: r["wall"])[len(rows) // 2]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=60)
     ap.add_argument("--long-minutes", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of floor and render each (median reported)")
     ap.add_argument("--work", default=str(ROOT / "bench" / ".work"))
     ap.add_argument("--child")
     ap.add_argument("--draft")
@@ -134,14 +145,20 @@ def main() -> None:
     src = make_sources(work, args.seconds)
     draft = make_draft(work / f"draft_{args.seconds}", src, args.seconds).parent
     base = ["--work", str(work), "--seconds", str(args.seconds)]
-    fl = run_child(*base, "--child", "floor")
-    rd = run_child(*base, "--child", "render", "--draft", str(draft))
+    floors, renders = [], []
+    for _ in range(max(1, args.repeat)):
+        floors.append(run_child(*base, "--child", "floor"))
+        renders.append(run_child(*base, "--child", "render", "--draft", str(draft)))
+    fl = _median(floors)
+    rd = _median(renders)
+    runs = lambda rows: ", ".join(f"{r['wall']:.1f}" for r in rows)  # noqa: E731
     print(f"composition: {args.seconds} s, 1920x1080 @ 30 fps, x264 veryfast CRF 23, {os.cpu_count()} cores")
-    print(f"floor  (decode + encode only): {fl['wall']:7.1f} s   {args.seconds / fl['wall']:5.2f}x real time   peak {fl['peak_mb']:6.0f} MB")
-    print(f"render (full draft)          : {rd['wall']:7.1f} s   {args.seconds / rd['wall']:5.2f}x real time   peak {rd['peak_mb']:6.0f} MB")
+    print(f"floor  (decode + encode only): {fl['wall']:7.1f} s   {args.seconds / fl['wall']:5.2f}x real time   peak {fl['peak_mb']:6.0f} MB   runs {runs(floors)}")
+    print(f"render (full draft)          : {rd['wall']:7.1f} s   {args.seconds / rd['wall']:5.2f}x real time   peak {rd['peak_mb']:6.0f} MB   runs {runs(renders)}")
     print(f"ratio floor/render           : {fl['wall'] / rd['wall']:.2f}  (1.00 = as fast as a bare transcode)")
     t = rd["timings"]
-    print("render time split (main thread): " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items()))
+    print("render time split (s; encode runs in its own thread, overlapping the rest): "
+          + ", ".join(f"{k} {v:.1f}" for k, v in t.items()))
     if args.long_minutes:
         rows = []
         for minutes in (1, args.long_minutes):
