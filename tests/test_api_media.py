@@ -182,3 +182,19 @@ def test_get_audio_duration(api, media_server):
     assert abs(data["duration"] - 6_000_000) < 100_000
     api.both_languages("get_audio_duration", {"mp3_url": media_server.url("gone.mp3")}, status=400, code=2005)
     api.both_languages("get_audio_duration", {}, status=400, code=1001)
+
+
+def test_add_videos_applies_a_mask_by_name(api, media_server, settings):
+    url = api.create_draft()
+    data = api.ok("add_videos", {"draft_url": url, "video_infos": json.dumps([
+        {"video_url": media_server.url("clip.mp4"), "start": 0, "end": 1_000_000, "mask": "圆形"},
+        {"video_url": media_server.url("clip.mp4"), "start": 1_000_000, "end": 2_000_000, "mask": "三角形"}])})
+    draft = load_draft(settings, url)
+    segs = {s["id"]: s for t in draft["tracks"] for s in t["segments"]}
+    masks = {m["id"]: m for m in draft["materials"]["masks"]}
+    first, second = (segs[i] for i in data["segment_ids"])
+    masked = [r for r in first["extra_material_refs"] if r in masks]
+    assert len(masked) == 1 and masks[masked[0]]["resource_type"] == "circle"
+    assert masks[masked[0]]["config"]["height"] == 512 / 360  # relative to the 640x360 material
+    assert not [r for r in second["extra_material_refs"] if r in masks]
+    assert any("三角形" in w for w in data["warnings"])

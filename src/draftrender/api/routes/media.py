@@ -7,7 +7,7 @@ from fastapi import Request
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from ...drafts.ops import audios, images, videos
+from ...drafts.ops import audios, easy, images, videos
 from ...drafts.ops.common import OpResult
 from ...drafts.parse import json_list
 from ...errors import ServiceError
@@ -48,6 +48,27 @@ class AddImagesRequest(BaseModel):
 class AddAudiosRequest(BaseModel):
     draft_url: str = ""
     audio_infos: JsonList = Field("", description="JSON string: [{audio_url, start, end, volume?, audio_effect?}]")
+
+
+class EasyCreateMaterialRequest(BaseModel):
+    draft_url: str = Field(..., description="the draft to add to")
+    audio_url: str = Field(..., description="audio URL (required): 0–5 s on a new audio track")
+    text: str | None = Field(None, description="text shown 0–5 s, centred")
+    img_url: str | None = Field(None, description="image URL: 0–3 s on a new track")
+    video_url: str | None = Field(None, description="video URL: 0–5 s on a new track")
+    text_color: str = "#ffffff"
+    font_size: int = 15
+    text_transform_y: int = Field(0, description="text offset in pixels (/ canvas height)")
+
+
+def _optional_url(value: str | None, key: str) -> str | None:
+    """An optional media URL: absent, empty or "null" means none; otherwise it must be http(s)."""
+    if value is None or not value.strip() or value.strip().lower() == "null":
+        return None
+    value = value.strip()
+    if not value.lower().startswith(("http://", "https://")):
+        raise ServiceError(1001, f"{key}必须以http://或https://开头", f"{key} must start with http:// or https://")
+    return value
 
 
 class AudioDurationRequest(BaseModel):
@@ -96,6 +117,24 @@ def add_audios(body: AddAudiosRequest, request: Request, editing: EditingDep) ->
     urls = audios.validate_items(items)
     draft_id, result = editing.add_media(
         body.draft_url, urls, 2008, lambda s, refs: audios.add_audios(s.doc, items, refs))
+    return reply(request, editing, draft_id, result)
+
+
+@router.post("/easy_create_material", summary="Add audio, and optionally video, image and text, in one edit")
+def easy_create_material(body: EasyCreateMaterialRequest, request: Request, editing: EditingDep) -> dict:
+    editing.existing_draft_id(body.draft_url)
+    audio = _optional_url(body.audio_url, "audio_url")
+    if audio is None:
+        raise ServiceError(2028, "audio_url不能为空或null", "audio_url must not be empty or null")
+    wanted = {"audio": audio, "video": _optional_url(body.video_url, "video_url"),
+              "image": _optional_url(body.img_url, "img_url")}
+    wanted = {k: v for k, v in wanted.items() if v}
+    keys, urls = list(wanted), list(wanted.values())
+    draft_id, result = editing.add_media(
+        body.draft_url, urls, 2028,
+        lambda s, refs: easy.add_easy_material(
+            s.doc, dict(zip(keys, refs)), text=body.text, text_color=body.text_color,
+            font_size=body.font_size, text_transform_y=body.text_transform_y))
     return reply(request, editing, draft_id, result)
 
 

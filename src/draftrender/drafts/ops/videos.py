@@ -6,6 +6,7 @@ from .. import builders as b
 from .. import catalogue
 from ..doc import DraftDoc
 from ..parse import check_http_url, get_float, get_int, item_error
+from . import masks
 from .common import MediaRef, OpResult, new_track, pixels_to_half_canvas, place, segment_info
 
 FIELD = "video_infos"
@@ -89,13 +90,23 @@ def add_videos(doc: DraftDoc, items: list[dict], media: list[MediaRef], *,
         if trans is not None:
             doc.add_material("transitions", trans)
         if item.get("mask"):
-            warnings.append(f"{FIELD}[{i}].mask: use add_masks to add a mask to segment {seg['id']}")
+            _mask(doc, seg, item["mask"], ref, warnings, i)
         segs.append(seg)
         mats.append(material["id"])
     return OpResult({
         "track_id": track["id"], "video_ids": mats,
         "segment_ids": [s["id"] for s in segs], "segment_infos": [segment_info(s) for s in segs],
     }, warnings)
+
+
+def _mask(doc: DraftDoc, seg: dict, name, ref: MediaRef, warnings: list[str], index: int) -> None:
+    """A mask by name (capcut-mate parses ``mask`` and drops it; we apply it like add_masks)."""
+    if not isinstance(name, str) or masks.find_shape(name) is None:
+        warnings.append(f"{FIELD}[{index}].mask: unknown mask {name!r} ignored "
+                        f"(known: {', '.join(masks.SHAPES)})")
+        return
+    _, more = masks.apply_mask(doc, seg, name, material_size=(ref.width, ref.height))
+    warnings += [f"{FIELD}[{index}].mask: {w}" for w in more]
 
 
 def _transition(item: dict, warnings: list[str], index: int) -> dict | None:
