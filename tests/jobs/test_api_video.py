@@ -213,3 +213,8 @@ def test_a_render_past_the_task_time_limit_fails_with_504(api, media_server, set
         assert final["status"] == "failed" and final["error_message"].startswith("处理超时")
     finally:
         w.stop()
+
+
+def test_active_count_is_a_get(api):
+    zh, en = api.both_languages("gen_video_active_count", {}, status=405, code=405)
+    assert zh["message"].startswith("请求方法不允许") and en["message"].startswith("Method not allowed")
