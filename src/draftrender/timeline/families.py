@@ -40,8 +40,8 @@ def animation_family(name: str, anim_type: str) -> tuple[str, bool]:
         return EXACT_ANIMATIONS[name], True
     for words, family in ANIMATION_RULES:
         if any(w in name for w in words):
-            if anim_type == "loop" and family in ("slide_left", "slide_right", "slide_up", "slide_down", "fade"):
-                return "pulse", False
+            if anim_type == "loop":  # loops repeat: the renderer draws them as a gentle pulse
+                return ("none" if family == "rotate" else "pulse"), False
             return family, False
     return ("none" if anim_type == "loop" else "fade"), False
 

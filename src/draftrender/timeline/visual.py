@@ -84,9 +84,10 @@ def animations(container: dict | None, seg_id: str, seg_dur: int, warnings: list
     out = []
     for a in container.get("animations") or []:
         anim_type = {"group": "loop"}.get(a.get("type", ""), a.get("type", ""))
-        if anim_type not in ("in", "out", "loop"):
-            continue
         name = str(a.get("name", ""))
+        if anim_type not in ("in", "out", "loop"):
+            warnings.append(Warning_("animation", name, seg_id, f"unknown animation type {anim_type!r}; not drawn"))
+            continue
         family, exact = animation_family(name, anim_type)
         if not exact:
             what = "not drawn" if family == "none" else f"approximated as {family}"
