@@ -173,3 +173,22 @@ def test_a_gen_video_task_renders_each_foreign_form(site, settings, tmp_path):
         task, how = service.submit(url, options)
         assert how == "created"
         assert run_task(task.id, settings) == "completed", service.store.get(task.id).error_message
+
+
+def test_cli_renders_a_draft_url(site, tmp_path):
+    """`draftrender render <zip URL>` downloads through the same safe fetcher; SSRF stays refused."""
+    import os
+    import subprocess
+    import sys
+
+    from draftkit import video_facts
+
+    env = {**os.environ, "DRAFTRENDER_DATA_DIR": str(tmp_path / "data"), "DRAFTRENDER_ALLOW_NETWORKS": LOOPBACK}
+    cmd = [sys.executable, "-m", "draftrender.cli.main", "render", site["server"].url("draft.zip"),
+           "-o", str(tmp_path / "cli.mp4"), "--height", "180", "--from", "2.8", "--to", "3.2", "-q"]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert video_facts(tmp_path / "cli.mp4")["frames"] == 12
+    env.pop("DRAFTRENDER_ALLOW_NETWORKS")
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "not allowed" in proc.stderr and "Traceback" not in proc.stderr

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import tempfile
+from pathlib import Path
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -48,6 +51,22 @@ def _worker(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _local_draft(draft: str, path_map: dict[str, str]):
+    """A local path as is; an http(s) draft_url (any gen_video form) downloaded to a temp folder."""
+    if not draft.lower().startswith(("http://", "https://")):
+        yield draft, path_map
+        return
+    from .. import sources
+    from ..settings import Settings
+
+    settings = Settings()
+    ref = sources.identify(draft, settings, lambda draft_id: (settings.drafts_dir / draft_id).is_dir())
+    with tempfile.TemporaryDirectory(prefix="draftrender-") as work:
+        local = sources.materialize(ref, settings, Path(work))
+        yield local.draft_file, {**local.path_map, **path_map}
+
+
 def _render(args: argparse.Namespace) -> int:
     from ..errors import ServiceError
     from ..render.draft import OutputSpec, render_draft
@@ -66,7 +85,8 @@ def _render(args: argparse.Namespace) -> int:
     path_map = dict(item.split("=", 1) for item in args.map or [])
     bar = ProgressBar(enabled=not args.quiet)
     try:
-        result = render_draft(args.draft, args.output, spec, options, path_map, progress=bar.update)
+        with _local_draft(args.draft, path_map) as (draft, mapping):
+            result = render_draft(draft, args.output, spec, options, mapping, progress=bar.update)
     except ServiceError as exc:
         bar.close()
         print(f"error: {exc.text('en')}", file=sys.stderr)
@@ -99,7 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=_worker)
 
     render = sub.add_parser("render", help="render a draft folder or draft_content.json to MP4")
-    render.add_argument("draft", help="draft folder, draft_content.json or draft_info.json")
+    render.add_argument("draft", help="draft folder, draft_content.json, draft_info.json, or a draft URL "
+                                      "(any gen_video draft_url form: capcut-mate get_draft, .json, .zip)")
     render.add_argument("-o", "--output", required=True, help="output .mp4 path")
     render.add_argument("--width", type=int, help="output width (default: the draft canvas)")
     render.add_argument("--height", type=int, help="output height")
