@@ -218,3 +218,20 @@ def test_a_render_past_the_task_time_limit_fails_with_504(api, media_server, set
 def test_active_count_is_a_get(api):
     zh, en = api.both_languages("gen_video_active_count", {}, status=405, code=405)
     assert zh["message"].startswith("请求方法不允许") and en["message"].startswith("Method not allowed")
+
+
+def test_an_unreachable_task_store_answers_the_contracts_500(settings, media_server):
+    from fastapi.testclient import TestClient
+
+    from draftrender.api.app import create_app
+    from support import Api
+
+    down = settings.model_copy(update={"database_url": "postgresql+psycopg://nobody@127.0.0.1:9/none"})
+    with TestClient(create_app(down)) as client:
+        api = Api(client)
+        url = make_draft(api, media_server, 0.5)
+        zh, en = api.both_languages("gen_video", {"draft_url": url}, status=500, code=2030)
+        assert en["error"]["code"] == "VIDEO_SUBMIT_FAILED" and "task store unavailable" in en["message"]
+        zh, en = api.both_languages("gen_video_status", {"draft_url": url}, status=500, code=2032)
+        assert zh["error"]["message"] == "视频任务状态查询失败"
+        assert client.get("/health").status_code == 503

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Literal
 
+from contextlib import contextmanager
+
 from fastapi import APIRouter, Request
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field, field_validator
 
@@ -53,6 +56,15 @@ class GenVideoRequest(BaseModel):
                            preview=self.preview, start_s=self.start, end_s=self.end, poster=self.poster)
 
 
+@contextmanager
+def task_store_errors(code: int):
+    """An unreachable task store is the contract's 500 (2030 submit / 2032 status), not a 9998."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise ServiceError(code, "任务存储不可用", f"task store unavailable: {type(exc).__name__}") from exc
+
+
 class TaskRef(BaseModel):
     draft_url: str = Field("", description="the draft URL given to gen_video (any form of it)")
     task_id: str = Field("", description="or the task id gen_video answered")
@@ -65,10 +77,12 @@ async def gen_video(body: GenVideoRequest, request: Request, jobs: JobsDep, sett
     if body.callback_url is not None and not body.callback_url.startswith(("http://", "https://")):
         raise ServiceError(1001, "callback_url 必须是 http(s) URL", "callback_url must be an http(s) URL")
     # submit reads the draft and writes the task store: keep that off the event loop
-    task, how = await run_in_threadpool(jobs.submit, body.draft_url, options, force=body.force,
-                                        callback_url=body.callback_url)
+    with task_store_errors(2030):
+        task, how = await run_in_threadpool(jobs.submit, body.draft_url, options, force=body.force,
+                                            callback_url=body.callback_url)
     if body.wait and how != "reused":
-        task = await jobs.wait(task.id, body.timeout or settings.wait_timeout_s)
+        with task_store_errors(2032):
+            task = await jobs.wait(task.id, body.timeout or settings.wait_timeout_s)
         if task.status != "completed":
             raise jobs.error_of(task)
     view = status_view(task, settings, lang, body.draft_url.strip())
@@ -77,17 +91,19 @@ async def gen_video(body: GenVideoRequest, request: Request, jobs: JobsDep, sett
 
 @router.post("/gen_video_status", summary="Status and progress of a render task")
 def gen_video_status(body: TaskRef, request: Request, jobs: JobsDep, settings: SettingsDep) -> dict:
-    task = jobs.find(body.draft_url.strip() or None, body.task_id.strip() or None)
+    with task_store_errors(2032):
+        task = jobs.find(body.draft_url.strip() or None, body.task_id.strip() or None)
     return ok(request, **status_view(task, settings, language(request), body.draft_url.strip() or None))
 
 
 @router.get("/gen_video_active_count", summary="Number of pending + processing tasks")
 def gen_video_active_count(request: Request, jobs: JobsDep) -> dict:
-    return ok(request, count=jobs.active_count())
+    with task_store_errors(2032):
+        return ok(request, count=jobs.active_count())
 
 
 @router.post("/gen_video_cancel", summary="Cancel a queued or running render")
 def gen_video_cancel(body: TaskRef, request: Request, jobs: JobsDep, settings: SettingsDep) -> dict:
-    task = jobs.find(body.draft_url.strip() or None, body.task_id.strip() or None)
-    task = jobs.cancel(task)
+    with task_store_errors(2032):
+        task = jobs.cancel(jobs.find(body.draft_url.strip() or None, body.task_id.strip() or None))
     return ok(request, **status_view(task, settings, language(request), body.draft_url.strip() or None))
