@@ -17,7 +17,7 @@ from ..drafts.ops.common import MediaRef, OpResult
 from ..drafts.parse import draft_id_from_url
 from ..drafts.store import DraftStore, EditSession
 from ..errors import draft_not_found
-from ..fetch import FetchLimits, SafeFetcher
+from ..fetch import SafeFetcher, fetcher_from_settings
 from ..settings import Settings
 from .materials import Download, MaterialFetcher
 
@@ -29,16 +29,7 @@ class EditingService:
                  fetcher: SafeFetcher | None = None) -> None:
         self.settings = settings
         self.store = store or DraftStore(settings.drafts_dir, settings.draft_lock_timeout_s)
-        self.fetcher = fetcher or SafeFetcher(
-            settings.allowed_networks,
-            FetchLimits(
-                max_bytes=settings.download_max_bytes,
-                connect_timeout_s=settings.download_connect_timeout_s,
-                read_timeout_s=settings.download_read_timeout_s,
-                deadline_s=settings.download_deadline_s,
-                retries=settings.download_retries,
-            ),
-        )
+        self.fetcher = fetcher or fetcher_from_settings(settings)
         self.materials = MaterialFetcher(self.fetcher, settings.tmp_dir)
 
     # -- drafts -----------------------------------------------------------------------------

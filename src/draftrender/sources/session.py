@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ServiceError
-from ..fetch import Fetched, FetchError, FetchLimits, SafeFetcher
+from ..fetch import Fetched, FetchError, SafeFetcher, fetcher_from_settings
 from ..settings import Settings
 from .cache import ContentCache
 
@@ -25,13 +25,7 @@ class _Aborted(Exception):
 
 def make_fetcher(settings: Settings) -> SafeFetcher:
     """The SafeFetcher for render-time downloads, from the download settings."""
-    return SafeFetcher(settings.allowed_networks, FetchLimits(
-        max_bytes=settings.download_max_bytes,
-        connect_timeout_s=settings.download_connect_timeout_s,
-        read_timeout_s=settings.download_read_timeout_s,
-        deadline_s=settings.download_deadline_s,
-        retries=settings.download_retries,
-    ))
+    return fetcher_from_settings(settings)
 
 
 def material_error(exc: FetchError) -> ServiceError:
