@@ -235,3 +235,21 @@ def test_an_unreachable_task_store_answers_the_contracts_500(settings, media_ser
         zh, en = api.both_languages("gen_video_status", {"draft_url": url}, status=500, code=2032)
         assert zh["error"]["message"] == "视频任务状态查询失败"
         assert client.get("/health").status_code == 503
+
+
+def test_metrics_count_tasks_and_output(api, client, media_server, worker):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    url = make_draft(api, media_server, 1.0)
+    done = api.ok("gen_video", {"draft_url": url, "wait": True, "timeout": 60})
+    api.ok("gen_video", {"draft_url": make_draft(api, media_server, 1.0)})  # may still be pending
+    r = client.get("/metrics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    samples = {(s.name, tuple(sorted(s.labels.items()))): s.value
+               for fam in text_string_to_metric_families(r.text) for s in fam.samples}
+    assert samples[("draftrender_tasks", (("status", "completed"),))] >= 1
+    active = sum(samples[("draftrender_tasks", (("status", st),))] for st in ("pending", "processing", "completed"))
+    assert active == 2
+    assert samples[("draftrender_output_bytes_total", ())] >= done["output"]["size_bytes"] > 0
+    assert samples[("draftrender_output_video_seconds_total", ())] >= 1.0
+    assert samples[("draftrender_task_attempts_total", ())] >= 1

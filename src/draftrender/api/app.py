@@ -11,7 +11,7 @@ from ..settings import Settings
 from .errors import install_error_handlers
 from .limits import BodyLimit
 from ..jobs.service import JobService
-from .routes import catalogue, captions, drafts, effects, files, health, helpers, media, video
+from .routes import catalogue, captions, drafts, effects, files, health, helpers, media, metrics, video
 
 ROUTE_MODULES = (drafts, media, captions, effects, catalogue, helpers, video)
 
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(router, prefix="/v1", include_in_schema=False)
     app.include_router(files.router)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, default_language=settings.default_language)
     logging.getLogger("draftrender").setLevel(logging.INFO)
     return app

@@ -77,6 +77,18 @@ class TaskStore:
         with self._session() as s:
             return s.scalar(select(func.count()).select_from(Task).where(Task.status.in_(ACTIVE))) or 0
 
+    def stats(self) -> dict:
+        """Counts and sums over the whole table, for /metrics (computed at scrape time, so the
+        figures are the same whichever API box is scraped)."""
+        with self._session() as s:
+            by_status = dict(s.execute(select(Task.status, func.count()).group_by(Task.status)).all())
+            oldest = s.scalar(select(func.min(Task.created_at)).where(Task.status == PENDING))
+            attempts, out_bytes, out_us, renders = s.execute(select(
+                func.coalesce(func.sum(Task.attempts), 0), func.coalesce(func.sum(Task.output_bytes), 0),
+                func.coalesce(func.sum(Task.output_duration_us), 0), func.count(Task.output_duration_us))).one()
+        return {"by_status": by_status, "oldest_pending": oldest, "attempts": int(attempts),
+                "output_bytes": int(out_bytes), "output_seconds": int(out_us) / 1e6, "outputs": int(renders)}
+
     def finished_before(self, when: datetime) -> list[Task]:
         with self._session() as s:
             return list(s.scalars(select(Task).where(Task.status.in_((COMPLETED, FAILED, CANCELLED)),
