@@ -117,3 +117,14 @@ def test_concurrent_submissions_make_one_task(store):
         results = list(pool.map(lambda _: store.submit(fields(key=key), force=False, max_queued=100), range(16)))
     assert len({task.id for task, _ in results}) == 1
     assert sum(how == "created" for _, how in results) == 1
+
+
+def test_stats_for_metrics(store):
+    a, _ = store.submit(fields(key="own:a"), force=False, max_queued=10)
+    b, _ = store.submit(fields(key="own:b"), force=False, max_queued=10)
+    store.claim(a.id, "w1")
+    store.complete(a.id, "w1", dict(output_bytes=1000, output_duration_us=2_500_000))
+    stats = store.stats()
+    assert stats["by_status"] == {COMPLETED: 1, PENDING: 1}
+    assert stats["oldest_pending"] == store.get(b.id).created_at
+    assert (stats["attempts"], stats["output_bytes"], stats["output_seconds"], stats["outputs"]) == (1, 1000, 2.5, 1)
