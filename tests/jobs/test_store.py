@@ -128,3 +128,10 @@ def test_stats_for_metrics(store):
     assert stats["by_status"] == {COMPLETED: 1, PENDING: 1}
     assert stats["oldest_pending"] == store.get(b.id).created_at
     assert (stats["attempts"], stats["output_bytes"], stats["output_seconds"], stats["outputs"]) == (1, 1000, 2.5, 1)
+
+
+def test_overdue_pending_tasks_are_resent_only_when_messages_are_missing(store):
+    tasks = [store.submit(fields(key=f"own:q{i}"), force=False, max_queued=10)[0] for i in range(3)]
+    time.sleep(0.3)
+    assert store.reap(lease_s=60, requeue_after_s=0.2, queued=3) == []  # every task has its message
+    assert store.reap(lease_s=60, requeue_after_s=0.2, queued=1) == [tasks[0].id, tasks[1].id]  # two lost

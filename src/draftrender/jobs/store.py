@@ -191,12 +191,14 @@ class TaskStore:
         return self.get(task_id)
 
     # ---- recovery ----------------------------------------------------------------------------
-    def reap(self, lease_s: float, requeue_after_s: float) -> list[str]:
+    def reap(self, lease_s: float, requeue_after_s: float, queued: int | None = None) -> list[str]:
         """Take back tasks whose worker stopped heart-beating; return ids to (re-)enqueue.
 
-        A stale processing task goes back to pending (or fails after its last attempt); a
-        pending task that nobody claimed for ``requeue_after_s`` is enqueued again (the message
-        may have been lost; a duplicate message is harmless because claims are CAS).
+        A stale processing task goes back to pending (or fails after its last attempt). A
+        pending task that nobody claimed for ``requeue_after_s`` may have lost its message: when
+        the queue holds ``queued`` messages and fewer than the pending tasks, the oldest missing
+        ones are enqueued again (a duplicate is harmless: claims are CAS; ``queued=None`` = unknown,
+        re-send all of them).
         """
         now = utcnow()
         stale_before = now - timedelta(seconds=lease_s)
@@ -205,7 +207,11 @@ class TaskStore:
             stale = list(s.execute(select(Task.id, Task.attempts, Task.max_attempts, Task.cancel_requested)
                                    .where(Task.status == PROCESSING, Task.heartbeat_at < stale_before)))
             waiting = list(s.scalars(select(Task.id).where(
-                Task.status == PENDING, Task.enqueued_at < now - timedelta(seconds=requeue_after_s))))
+                Task.status == PENDING, Task.enqueued_at < now - timedelta(seconds=requeue_after_s))
+                .order_by(Task.created_at)))
+            if queued is not None:
+                pending = s.scalar(select(func.count()).select_from(Task).where(Task.status == PENDING)) or 0
+                waiting = waiting[:max(0, pending - queued)]
         for task_id, attempts, max_attempts, cancel in stale:
             where = [Task.status == PROCESSING, Task.heartbeat_at < stale_before]
             if cancel:

@@ -44,7 +44,12 @@ class Reaper:
 
     def tick(self) -> None:
         try:
-            for task_id in self.store.reap(self.settings.lease_s, requeue_after_s=max(30.0, self.settings.lease_s * 2)):
+            try:
+                queued = self.huey.pending_count()
+            except Exception:  # noqa: BLE001 — unknown queue length: re-send every overdue task
+                queued = None
+            for task_id in self.store.reap(self.settings.lease_s, requeue_after_s=max(30.0, self.settings.lease_s * 2),
+                                           queued=queued):
                 log.warning("re-enqueueing task %s", task_id)
                 enqueue(self.huey, task_id)
             if time.monotonic() - self._last_cleanup > 3600:
