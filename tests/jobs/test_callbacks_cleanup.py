@@ -102,3 +102,21 @@ def test_retention_removes_old_outputs(api, media_server, worker, settings):
     assert not video.exists()
     data = api.ok("gen_video_status", {"task_id": task["task_id"]})
     assert data["status"] == "completed" and data["video_url"] == "" and data["stage"] == "expired"
+
+
+def test_gif_output(api, client, media_server, worker, tmp_path):
+    import av
+
+    url = make_draft(api, media_server, 1.0)
+    data = api.ok("gen_video", {"draft_url": url, "format": "gif", "wait": True, "timeout": 60})
+    assert data["status"] == "completed" and data["video_url"].endswith(".gif")
+    r = client.get(data["video_url"].split("testserver", 1)[1])
+    assert r.headers["content-type"] == "image/gif" and r.content[:6] == b"GIF89a"
+    (tmp_path / "o.gif").write_bytes(r.content)
+    with av.open(str(tmp_path / "o.gif")) as c:
+        frames = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(frames) == data["output"]["frames"] == 12 and frames[0].shape == (180, 320, 3)
+    assert any(w["kind"] == "output" and w["name"] == "gif" for w in data["warnings"])
+    # the first frame shows the clip's picture, not a blank one
+    assert frames[0].std() > 10
+    api.both_languages("gen_video", {"draft_url": url, "format": "webm"}, status=400, code=1001)

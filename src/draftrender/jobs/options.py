@@ -18,6 +18,7 @@ class TaskOptions:
     start_s: float | None = None
     end_s: float | None = None
     poster: bool = True
+    format: str = "mp4"
 
     @property
     def effective_crf(self) -> int:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from .. import sources
 from ..errors import ServiceError
-from ..render.draft import OutputSpec, render_draft
+from ..render.draft import OutputSpec, load_draft_json, render_draft
+from ..render.gif import mp4_to_gif
 from ..render.pipeline import Cancelled as RenderCancelled
 from ..render.pipeline import RenderOptions
 from ..settings import Settings
@@ -30,6 +31,7 @@ from .progress import ProgressReporter
 from .store import TaskStore
 
 log = logging.getLogger("draftrender.jobs")
+GIF_RENDER_HEIGHT = 360  # a GIF is at most 480 px wide: no need to render the draft larger
 
 
 class Stop(Exception):
@@ -81,6 +83,7 @@ def run_task(task_id: str, settings: Settings, worker_id: str | None = None) -> 
 
 
 def _execute(task, settings: Settings, workdir: Path, lease: Lease, reporter: ProgressReporter) -> dict:
+    """Fetch the draft, render it, publish video (+ poster); return the task's output fields."""
     opts = TaskOptions.from_dict(json.loads(task.options or "{}"))
     store_ids = lambda draft_id: (settings.drafts_dir / draft_id).is_dir()  # noqa: E731
     ref = sources.identify(task.draft_url, settings, store_ids)
@@ -88,40 +91,69 @@ def _execute(task, settings: Settings, workdir: Path, lease: Lease, reporter: Pr
     workdir.mkdir(parents=True, exist_ok=True)
     reporter.at("environment_ready")
 
-    def check() -> bool:
+    def check() -> None:
         if lease.should_stop():
             raise Stop()
-        return False
 
     local = sources.materialize(ref, settings, workdir, progress=reporter.bytes, should_stop=lease.should_stop)
     check()
     reporter.at("materials_processed")
-    spec = OutputSpec(width=opts.width, height=opts.height, fps=opts.fps, preview=opts.preview)
-    options = RenderOptions(
+    out = workdir / "out" / f"{task.id}.mp4"
+    result = render_draft(local.draft_file, out, _output_spec(opts, local.draft_file),
+                          _render_options(opts, settings), local.path_map,
+                          progress=reporter.frames, should_stop=lease.should_stop)
+    reporter.at("file_generated")
+    check()
+    warnings = warning_dicts(result.warnings)
+    published, content_type = out, "video/mp4"
+    facts = dict(width=result.width, height=result.height, frames=result.frames)
+    if opts.format == "gif":
+        made = mp4_to_gif(out, out.with_suffix(".gif"))
+        published, content_type = made.path, "image/gif"
+        facts = dict(width=made.width, height=made.height, frames=made.frames)
+        warnings.append({"kind": "output", "name": "gif", "segment_id": None,
+                         "action": f"GIF at {made.width}x{made.height}, {float(made.fps):g} fps, 256 colours, no sound"})
+        check()
+    values = dict(video_key=f"{task.id}.{opts.format}", output_bytes=published.stat().st_size,
+                  output_duration_us=result.duration_us, warnings=json.dumps(warnings, ensure_ascii=False), **facts)
+    _publish(make_storage(settings), task.id, out if opts.poster else None, published, content_type, values)
+    check()
+    return values
+
+
+def _output_spec(opts: TaskOptions, draft_file: Path) -> OutputSpec:
+    height = opts.height
+    if opts.format == "gif" and not (opts.width or opts.height):
+        height = _gif_height(draft_file)
+    return OutputSpec(width=opts.width, height=height, fps=opts.fps, preview=opts.preview)
+
+
+def _render_options(opts: TaskOptions, settings: Settings) -> RenderOptions:
+    return RenderOptions(
         crf=opts.effective_crf, preset=opts.preset, threads=settings.render_threads,
         start_us=None if opts.start_s is None else int(opts.start_s * 1_000_000),
         end_us=None if opts.end_s is None else int(opts.end_s * 1_000_000),
     )
-    out = workdir / "out" / f"{task.id}.mp4"
-    result = render_draft(local.draft_file, out, spec, options, local.path_map,
-                          progress=reporter.frames, should_stop=lease.should_stop)
-    reporter.at("file_generated")
-    check()
-    storage = make_storage(settings)
-    values = dict(video_key=f"{task.id}.mp4", output_bytes=out.stat().st_size,
-                  output_duration_us=result.duration_us, width=result.width, height=result.height,
-                  frames=result.frames, warnings=json.dumps(warning_dicts(result.warnings), ensure_ascii=False))
-    if opts.poster:
-        poster = write_poster(out, workdir / "out" / f"{task.id}.jpg")
-        if poster is not None:
-            storage.publish(poster, f"{task.id}.jpg", "image/jpeg")
-            values["poster_key"] = f"{task.id}.jpg"
+
+
+def _publish(storage, task_id: str, poster_from: Path | None, published: Path, content_type: str,
+             values: dict) -> None:
+    """Poster first, the video last: a task's video key only ever names a complete upload."""
     try:
-        storage.publish(out, values["video_key"], "video/mp4")
+        if poster_from is not None:
+            poster = write_poster(poster_from, published.parent / f"{task_id}.jpg")
+            if poster is not None:
+                storage.publish(poster, f"{task_id}.jpg", "image/jpeg")
+                values["poster_key"] = f"{task_id}.jpg"
+        storage.publish(published, values["video_key"], content_type)
     except Exception as exc:  # noqa: BLE001 — storage backends raise their own types
         raise ServiceError("OUTPUT_STORAGE_FAILED", str(exc)) from exc
-    check()
-    return values
+
+
+def _gif_height(draft_file: Path) -> int:
+    """A GIF is at most 480 px wide: render no larger than 360 lines (nor than the canvas)."""
+    canvas = load_draft_json(draft_file).get("canvas_config") or {}
+    return min(int(canvas.get("height") or GIF_RENDER_HEIGHT), GIF_RENDER_HEIGHT)
 
 
 def _notify(store: TaskStore, settings: Settings, task_id: str) -> None:

@@ -30,7 +30,7 @@ class GenVideoRequest(BaseModel):
     height: int | None = Field(None, ge=16, le=4320)
     fps: float | None = Field(None, ge=1, le=120)
     quality: Literal["low", "medium", "high"] = "medium"
-    format: Literal["mp4"] = "mp4"
+    format: Literal["mp4", "gif"] = Field("mp4", description="mp4 (H.264/AAC) or gif (≤480 px wide, 12 fps, no sound)")
     preview: bool = Field(False, description="fast small render (360p, ultrafast)")
     start: float | None = Field(None, ge=0, description="start of the range to render, seconds")
     end: float | None = Field(None, gt=0, description="end of the range to render, seconds")
@@ -53,7 +53,8 @@ class GenVideoRequest(BaseModel):
         if self.start is not None and self.end is not None and self.end <= self.start:
             raise ServiceError(1001, "end 必须大于 start", "end must be greater than start")
         return TaskOptions(width=self.width, height=height, fps=self.fps, quality=self.quality,
-                           preview=self.preview, start_s=self.start, end_s=self.end, poster=self.poster)
+                           preview=self.preview, start_s=self.start, end_s=self.end, poster=self.poster,
+                           format=self.format)
 
 
 @contextmanager
