@@ -35,7 +35,7 @@ GIF_RENDER_HEIGHT = 360  # a GIF is at most 480 px wide: no need to render the d
 
 
 class Stop(Exception):
-    """The render must stop: cancelled by the user, or the lease was lost."""
+    """The render must stop: cancelled by the user, past its time limit, or the lease was lost."""
 
 
 def new_worker_id() -> str:
