@@ -253,3 +253,19 @@ def test_metrics_count_tasks_and_output(api, client, media_server, worker):
     assert samples[("draftrender_output_bytes_total", ())] >= done["output"]["size_bytes"] > 0
     assert samples[("draftrender_output_video_seconds_total", ())] >= 1.0
     assert samples[("draftrender_task_attempts_total", ())] >= 1
+
+
+def test_seed_clients_poll_until_done_on_v1(api, media_server, worker):
+    """Seed 004 calls /v1/gen_video until video_url is set; seed 002 polls /v1/gen_video_status."""
+    url = make_draft(api, media_server, 1.0)
+    task_ids, deadline = set(), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status, data = api.post("gen_video", {"draft_url": url}, prefix="/v1")
+        assert status == 200 and data["code"] == 0
+        task_ids.add(data["task_id"])
+        if data["video_url"]:
+            break
+        time.sleep(0.1)
+    assert data["message"] == "视频生成成功" and len(task_ids) == 1  # polling never started a second render
+    status, seen = api.post("gen_video_status", {"draft_url": url}, prefix="/v1")
+    assert status == 200 and seen["status"] == "completed" and seen["video_url"] == data["video_url"]
