@@ -99,3 +99,17 @@ def check_http_url(url: Any, *, code: int, field: str, index: int, key: str) -> 
     if not url.lower().startswith(("http://", "https://")):
         raise item_error(code, field, index, f"{key}必须以http://或https://开头", f"{key} must start with http:// or https://")
     return url
+
+
+def timed_urls(items: list[dict], *, field: str, url_key: str, code: int, url_code: int | None = None) -> list[str]:
+    """Each item's http(s) ``url_key`` and integer ``start`` < ``end`` (µs); the URLs in order.
+
+    ``code`` is the route's "invalid info" code; ``url_code`` overrides it for the URL check."""
+    urls = []
+    for i, item in enumerate(items):
+        urls.append(check_http_url(item.get(url_key), code=url_code or code, field=field, index=i, key=url_key))
+        start = get_int(item, "start", code=code, field=field, index=i, minimum=0)
+        end = get_int(item, "end", code=code, field=field, index=i)
+        if end <= start:
+            raise item_error(code, field, i, "end必须大于start", "end must be greater than start")
+    return urls

@@ -6,7 +6,7 @@ from .. import builders as b
 from .. import catalogue
 from ..doc import DraftDoc, overlaps
 from ..ids import new_id
-from ..parse import check_http_url, get_float, get_int, item_error
+from ..parse import get_float, timed_urls
 from .common import MediaRef, OpResult, new_track, segment_info
 
 FIELD = "audio_infos"
@@ -17,14 +17,7 @@ SHIFT_TRIES = 10
 
 def validate_items(items: list[dict]) -> list[str]:
     """Check URLs and times (2007); return the URLs to download."""
-    urls = []
-    for i, item in enumerate(items):
-        urls.append(check_http_url(item.get("audio_url"), code=2007, field=FIELD, index=i, key="audio_url"))
-        start = get_int(item, "start", code=2007, field=FIELD, index=i, minimum=0)
-        end = get_int(item, "end", code=2007, field=FIELD, index=i)
-        if end <= start:
-            raise item_error(2007, FIELD, i, "end必须大于start", "end must be greater than start")
-    return urls
+    return timed_urls(items, field=FIELD, url_key="audio_url", code=2007)
 
 
 def _audio_effect(name: str) -> dict | None:

@@ -5,21 +5,16 @@ from ...errors import ServiceError
 from .. import builders as b
 from .. import catalogue
 from ..doc import DraftDoc
-from ..parse import check_http_url, get_float, get_int, item_error
+from ..parse import get_float, get_int, item_error, timed_urls
 from .common import MediaRef, OpResult, new_track, pixels_to_half_canvas, place, segment_info
 
 FIELD = "image_infos"
 
 
 def validate_items(items: list[dict]) -> list[str]:
-    """Check URLs and times (2009); return the URLs to download."""
-    urls = []
+    """Check URLs, times and optional sizes (2009); return the URLs to download."""
+    urls = timed_urls(items, field=FIELD, url_key="image_url", code=2009)
     for i, item in enumerate(items):
-        urls.append(check_http_url(item.get("image_url"), code=2009, field=FIELD, index=i, key="image_url"))
-        start = get_int(item, "start", code=2009, field=FIELD, index=i, minimum=0)
-        end = get_int(item, "end", code=2009, field=FIELD, index=i)
-        if end <= start:
-            raise item_error(2009, FIELD, i, "end必须大于start", "end must be greater than start")
         for key in ("width", "height"):
             if item.get(key) is not None and get_int(item, key, code=2009, field=FIELD, index=i, minimum=1) is None:
                 raise item_error(2009, FIELD, i, f"{key}无效", f"invalid {key}")

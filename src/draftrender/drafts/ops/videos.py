@@ -5,7 +5,7 @@ from ...errors import ServiceError
 from .. import builders as b
 from .. import catalogue
 from ..doc import DraftDoc
-from ..parse import check_http_url, get_float, get_int, item_error
+from ..parse import get_float, timed_urls
 from . import masks
 from .common import MediaRef, OpResult, new_track, pixels_to_half_canvas, place, segment_info
 
@@ -13,15 +13,8 @@ FIELD = "video_infos"
 
 
 def validate_items(items: list[dict]) -> list[str]:
-    """Check every item's URL and times (2003); return the URLs to download."""
-    urls = []
-    for i, item in enumerate(items):
-        urls.append(check_http_url(item.get("video_url"), code=1001, field=FIELD, index=i, key="video_url"))
-        start = get_int(item, "start", code=2003, field=FIELD, index=i, minimum=0)
-        end = get_int(item, "end", code=2003, field=FIELD, index=i)
-        if end <= start:
-            raise item_error(2003, FIELD, i, "end必须大于start", "end must be greater than start")
-    return urls
+    """Check every item's URL (1001) and times (2003); return the URLs to download."""
+    return timed_urls(items, field=FIELD, url_key="video_url", code=2003, url_code=1001)
 
 
 def _scenes(scene_timelines: list[dict] | None, count: int) -> list[tuple[int, int]] | None:
