@@ -198,3 +198,22 @@ def test_add_videos_applies_a_mask_by_name(api, media_server, settings):
     assert masks[masked[0]]["config"]["height"] == 512 / 360  # relative to the 640x360 material
     assert not [r for r in second["extra_material_refs"] if r in masks]
     assert any("三角形" in w for w in data["warnings"])
+
+
+def test_add_videos_mask_is_what_add_masks_writes(api, media_server, settings):
+    url = api.create_draft()
+    data = api.ok("add_videos", {"draft_url": url, "video_infos": json.dumps([
+        {"video_url": media_server.url("clip.mp4"), "start": 0, "end": 1_000_000, "mask": "矩形"},
+        {"video_url": media_server.url("clip.mp4"), "start": 1_000_000, "end": 2_000_000}])})
+    api.ok("add_masks", {"draft_url": url, "segment_ids": [data["segment_ids"][1]], "name": "矩形"})
+    draft = load_draft(settings, url)
+    segs = {s["id"]: s for t in draft["tracks"] for s in t["segments"]}
+    masks = {m["id"]: m for m in draft["materials"]["masks"]}
+    speeds = {m["id"] for m in draft["materials"]["speeds"]}
+    written = []
+    for sid in data["segment_ids"]:
+        refs = segs[sid]["extra_material_refs"]
+        assert len(refs) == 2 and refs[0] in speeds and refs[1] in masks  # speed first, then the mask
+        written.append({k: v for k, v in masks[refs[1]].items() if k != "id"})
+    assert written[0] == written[1]
+    assert written[0]["config"]["width"] == 512 / 640 and written[0]["config"]["height"] == 512 / 360

@@ -26,7 +26,7 @@ class Timeline(BaseModel):
 
 class AddVideosRequest(BaseModel):
     draft_url: str = ""
-    video_infos: JsonList = Field("", description="JSON string: [{video_url, start, end, volume?, transition?, transition_duration?}]")
+    video_infos: JsonList = Field("", description="JSON string: [{video_url, start, end, volume?, mask? (线性|镜面|圆形|矩形|爱心|星形), transition?, transition_duration?}]")
     scene_timelines: list[Timeline] | None = None
     alpha: float = Field(1.0, ge=0, le=1)
     scale_x: float = 1.0

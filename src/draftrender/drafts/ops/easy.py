@@ -2,6 +2,7 @@
 each on a new track, in that order — one all-or-nothing edit (capcut-mate swallows failures)."""
 from __future__ import annotations
 
+from ...errors import ServiceError
 from ..doc import DraftDoc
 from ..text import plain_text
 from . import audios, images, videos
@@ -9,24 +10,45 @@ from .common import MediaRef, OpResult, new_track, place
 
 AUDIO_US = VIDEO_US = TEXT_US = 5_000_000
 IMAGE_US = 3_000_000
+FIELDS = {"audio": "audio_url", "video": "video_url", "image": "img_url"}
+
+
+def _check_kind(part: str, ref: MediaRef) -> None:
+    """A part whose file cannot play that role is refused (2028) instead of making a broken material."""
+    bad = (ref.kind != "audio" and not ref.has_audio) if part == "audio" else ref.kind == "audio"
+    if bad:
+        want = {"audio": "音频", "video": "视频", "image": "图片"}[part]
+        raise ServiceError(2028, f"{FIELDS[part]}不是{want}文件: {ref.url}",
+                           f"{FIELDS[part]} is not a {part} file: {ref.url}")
+
+
+def _part(part: str, run) -> OpResult:
+    """Run one part's op; its errors become 2028 naming the field, so the client sees which part."""
+    try:
+        return run()
+    except ServiceError as exc:
+        if exc.code == 2028:
+            raise
+        raise ServiceError(2028, f"{FIELDS[part]}: {exc.text('zh')}", f"{FIELDS[part]}: {exc.text('en')}") from exc
 
 
 def add_easy_material(doc: DraftDoc, refs: dict[str, MediaRef], *, text: str | None, text_color: str,
                       font_size: float, text_transform_y: float) -> OpResult:
     """``refs`` maps "audio" (always), "video" and "image" (when given) to downloaded media."""
+    for part, ref in refs.items():
+        _check_kind(part, ref)
     warnings: list[str] = []
     fields: dict = {}
-    result = audios.add_audios(doc, [{"start": 0, "end": AUDIO_US, "volume": 1.0}], [refs["audio"]])
-    warnings += result.warnings
-    fields["audio_ids"] = result.fields["audio_ids"]
-    if "video" in refs:
-        result = videos.add_videos(doc, [{"start": 0, "end": VIDEO_US, "volume": 1.0}], [refs["video"]])
-        warnings += result.warnings
-        fields["video_ids"] = result.fields["video_ids"]
-    if "image" in refs:
-        result = images.add_images(doc, [{"start": 0, "end": IMAGE_US}], [refs["image"]])
-        warnings += result.warnings
-        fields["image_ids"] = result.fields["image_ids"]
+    parts = {
+        "audio": lambda: audios.add_audios(doc, [{"start": 0, "end": AUDIO_US, "volume": 1.0}], [refs["audio"]]),
+        "video": lambda: videos.add_videos(doc, [{"start": 0, "end": VIDEO_US, "volume": 1.0}], [refs["video"]]),
+        "image": lambda: images.add_images(doc, [{"start": 0, "end": IMAGE_US}], [refs["image"]]),
+    }
+    for part, run in parts.items():
+        if part in refs:
+            result = _part(part, run)
+            warnings += result.warnings
+            fields[f"{part}_ids"] = result.fields[f"{part}_ids"]
     if text and text.strip():
         track = new_track(doc, "text", "text_track")
         y = float(text_transform_y) / doc.height if doc.height else 0.0
