@@ -44,6 +44,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(files.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, default_language=settings.default_language)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     logging.getLogger("draftrender").setLevel(logging.INFO)
     return app

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..errors import ServiceError
 from .models import ACTIVE, CANCELLED, COMPLETED, FAILED, PENDING, PROCESSING, Base, Task, utcnow
 
-_ENGINES: dict[tuple[int, str], object] = {}
+_ENGINES: dict[tuple[int, str], sessionmaker] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
@@ -31,8 +31,8 @@ def _after_fork() -> None:
 os.register_at_fork(after_in_child=_after_fork)
 
 
-def _engine(url: str):
-    """One engine per process and URL (engines must not cross a fork)."""
+def _sessions(url: str) -> sessionmaker:
+    """One engine (and session factory) per process and URL: engines must not cross a fork."""
     key = (os.getpid(), url)
     with _ENGINES_LOCK:
         if key not in _ENGINES:
@@ -48,7 +48,7 @@ def _engine(url: str):
             else:
                 engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
             Base.metadata.create_all(engine)
-            _ENGINES[key] = engine
+            _ENGINES[key] = sessionmaker(engine, expire_on_commit=False)
         return _ENGINES[key]
 
 
@@ -61,7 +61,7 @@ class TaskStore:
             os.makedirs(os.path.dirname(url[len("sqlite:///"):]) or ".", exist_ok=True)
 
     def _session(self) -> Session:
-        return sessionmaker(_engine(self.url), expire_on_commit=False)()
+        return _sessions(self.url)()
 
     # ---- reads -------------------------------------------------------------------------------
     def get(self, task_id: str) -> Task | None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import threading
 import time
 from datetime import timedelta
-from pathlib import Path
 
 from huey.consumer import Consumer
 
@@ -76,15 +76,9 @@ def cleanup(settings: Settings, store: TaskStore) -> int:
         horizon = time.time() - max(86400.0, settings.lease_s * 10)
         for folder in tasks_tmp.iterdir():
             if folder.stat().st_mtime < horizon:
-                _rmtree(folder)
+                shutil.rmtree(folder, ignore_errors=True)
                 removed += 1
     return removed
-
-
-def _rmtree(path: Path) -> None:
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
 
 
 class ReapingConsumer(Consumer):
